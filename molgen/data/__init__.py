@@ -1,0 +1,1 @@
+"""Curation of molecule sources into clean, split datasets; the SMILES tokenizer."""

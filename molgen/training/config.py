@@ -1,0 +1,36 @@
+"""Typed configuration of the shared trainer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from molgen.utils.config import StrictModel
+
+__all__ = ["TrainConfig"]
+
+
+class TrainConfig(StrictModel):
+    """Optimisation, budget, early stopping and logging for any model family."""
+
+    batch_size: int = Field(default=128, ge=1)
+    lr: float = Field(default=1e-3, gt=0)
+    weight_decay: float = Field(default=0.0, ge=0)
+    lr_schedule: Literal["constant", "cosine"] = Field(
+        default="cosine",
+        description="cosine: linear warm-up, then cosine decay to lr*min_lr_ratio over the "
+        "budget (epochs or minutes, whichever ends first).",
+    )
+    warmup_steps: int = Field(default=200, ge=0)
+    min_lr_ratio: float = Field(default=0.05, ge=0, le=1)
+    grad_clip: float | None = Field(default=1.0, gt=0)
+    max_epochs: int = Field(default=20, ge=1)
+    max_minutes: float | None = Field(default=None, gt=0, description="Wall-clock budget.")
+    patience: int = Field(default=3, ge=1, description="Epochs without val improvement.")
+    val_max_molecules: int | None = Field(default=20_000, ge=1)
+    seed: int = 0
+    device: str = Field(default="auto", description="auto (CUDA if present), cpu, cuda, cuda:N")
+    mixed_precision: bool = Field(default=True, description="bf16/fp16 autocast on CUDA only.")
+    log_every_steps: int = Field(default=50, ge=1)
+    progress_bar: bool = True

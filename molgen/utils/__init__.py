@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: typed config base, errors, runtime, parallel maps, hashing."""

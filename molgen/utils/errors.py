@@ -1,0 +1,37 @@
+"""User-facing errors.
+
+Every error a user can cause (bad file, bad row, bad config, missing checkpoint) is raised
+as a :class:`MolgenError`. Its message is one line that names the file, the row (when there
+is one) and the reason. The CLI and the flows print that line and never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ConfigError", "InputError", "MolgenError"]
+
+
+class MolgenError(Exception):
+    """Base class for errors whose message is meant for the user, as one line."""
+
+
+class InputError(MolgenError):
+    """A problem with an input file, optionally at a specific row.
+
+    Args:
+        path: the file at fault.
+        reason: what is wrong, in plain words.
+        row: 1-based data row (or record) number, when the problem is in one row.
+    """
+
+    def __init__(self, path: str | Path, reason: str, row: int | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.row = row
+        where = f"{self.path}, row {row}" if row is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class ConfigError(MolgenError):
+    """An invalid configuration file or value."""
