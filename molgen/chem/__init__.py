@@ -1,1 +1,1 @@
-"""molgen.chem."""
+"""Small, typed, pure chemistry helpers built on RDKit."""
