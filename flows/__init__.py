@@ -1,0 +1,1 @@
+"""Prefect flows over the molgen library: one per stage, plus the pipeline."""

@@ -1,0 +1,84 @@
+"""The curate stage as a Prefect flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from prefect import flow, get_run_logger, task
+
+from flows.stage_cache import (
+    cache_root,
+    done_result,
+    fingerprint,
+    is_done,
+    link_tree,
+    mark_done,
+    path_fingerprint,
+    skip_if_done,
+)
+from flows.tracking import tracked_stage
+from molgen.config import PipelineConfig
+from molgen.data.config import CurateConfig
+from molgen.data.curate import curate
+from molgen.tracking import log_config, log_dataset, log_metrics
+
+__all__ = ["curate_flow", "curate_key"]
+
+
+def curate_key(config: CurateConfig) -> str:
+    """Hash of everything that determines the curated dataset."""
+    sources = [s if s == "moses" else path_fingerprint(s) for s in config.sources]
+    return fingerprint("curate", config, sources)
+
+
+@task(name="curate-dataset", cache_key_fn=skip_if_done("curate", "out_dir"), persist_result=True)
+def curate_dataset(config: CurateConfig, key: str, out_dir: str) -> dict[str, Any]:
+    """Curate into the shared cache ``out_dir`` (skipped when it already holds this key)."""
+    if not is_done(out_dir, "curate", key):
+        summary = curate(config.sources, out_dir, config, progress=True)
+        mark_done(out_dir, "curate", key, {"summary": summary})
+    return done_result(out_dir, "curate")["summary"]
+
+
+@task(name="publish-dataset", retries=2, retry_delay_seconds=2)
+def publish_dataset(cached_dir: str, out_dir: str) -> str:
+    """Link the cached dataset into the run's output directory."""
+    link_tree(cached_dir, out_dir)
+    return out_dir
+
+
+@flow(name="curate")
+def curate_flow(
+    config: PipelineConfig, out_dir: str, parent_run_id: str | None = None
+) -> dict[str, Any]:
+    """Curate ``config.curate.sources`` into ``out_dir`` and record it in MLflow.
+
+    The curated dataset is cached under ``data/cache/curate/<input hash>`` and linked into
+    ``out_dir``, so later runs with the same sources and settings skip the work.
+
+    Returns:
+        The curate summary (counts, per-split sizes, reject reasons, property statistics).
+    """
+    logger = get_run_logger()
+    section = config.curate
+    key = curate_key(section)
+    cached = cache_root() / "curate" / key
+    with tracked_stage("curate", config.tracking, parent_run_id):
+        log_config(section, "curate.")
+        summary = curate_dataset(section, key, str(cached))
+        publish_dataset(str(cached), out_dir)
+        out = Path(out_dir)
+        log_metrics({k: summary[k] for k in ("input", "kept", "rejected")})
+        log_metrics({f"split_{k}": v for k, v in summary.get("splits", {}).items()})
+        mlflow.log_artifact(str(out / "summary.json"), "dataset")
+        mlflow.log_artifact(str(out / "rejects.parquet"), "dataset")
+        train = pd.read_parquet(out / "train.parquet", columns=["smiles"])
+        log_dataset(train, name="train", source=str(out / "train.parquet"), context="training")
+        logger.info(
+            "curated %d rows: %d kept, %d rejected -> %s",
+            summary["input"], summary["kept"], summary["rejected"], out_dir,
+        )  # fmt: skip
+    return summary

@@ -1,0 +1,72 @@
+"""The train stage as a Prefect flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from prefect import flow, get_run_logger, task
+
+from flows.stage_cache import done_result, fingerprint, is_done, mark_done, skip_if_done
+from flows.tracking import tracked_stage
+from molgen.config import PipelineConfig
+from molgen.data.dataset import CuratedDataset
+from molgen.models.base import ModelConfig
+from molgen.tracking import log_config, log_metrics, metric_logger
+from molgen.training.config import TrainConfig
+from molgen.training.run import train_model
+
+__all__ = ["train_flow"]
+
+
+@task(name="train-model", cache_key_fn=skip_if_done("train", "out_dir"), persist_result=True)
+def train_task(
+    model: ModelConfig,
+    train: TrainConfig,
+    data_dir: str,
+    key: str,
+    out_dir: str,
+    resume: bool,
+    run_id: str,
+) -> dict[str, Any]:
+    """Train (or resume) a model into ``out_dir``; skipped when it already finished."""
+    if not is_done(out_dir, "train", key):
+        result = train_model(
+            model, train, data_dir, out_dir, resume=resume, log_metrics=metric_logger(run_id)
+        )
+        mark_done(out_dir, "train", key, result.model_dump(mode="json"))
+    return done_result(out_dir, "train")
+
+
+@flow(name="train")
+def train_flow(
+    config: PipelineConfig,
+    data_dir: str,
+    out_dir: str,
+    resume: bool = False,
+    parent_run_id: str | None = None,
+) -> dict[str, Any]:
+    """Train ``config.model`` on a curated dataset, logging losses and the model to MLflow.
+
+    Returns:
+        The training result (checkpoint paths, epochs, steps, best validation loss, speed).
+    """
+    logger = get_run_logger()
+    dataset = CuratedDataset.open(data_dir)
+    key = fingerprint("train", config.model, config.train, dataset.data_hash)
+    with tracked_stage("train", config.tracking, parent_run_id) as run:
+        mlflow.set_tag("molgen.model", config.model.name)
+        log_config(config.model, "model.")
+        log_config(config.train, "train.")
+        result = train_task(
+            config.model, config.train, data_dir, key, out_dir, resume, run.info.run_id
+        )
+        log_metrics({f"final_{k}": v for k, v in result.items()})
+        model_dir = Path(out_dir)
+        mlflow.log_artifact(str(model_dir / "checkpoint.pt"), "model")
+        mlflow.log_artifact(str(model_dir / "vocabulary.json"), "model")
+        logger.info("model %s trained: %s", config.model.name, result)
+        result["mlflow_run_id"] = run.info.run_id
+        result["model_uri"] = f"runs:/{run.info.run_id}/model"
+    return result

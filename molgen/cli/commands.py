@@ -1,0 +1,99 @@
+"""The subcommand handlers. Each validates its inputs, then runs the stage's Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from molgen.config import PipelineConfig, load_pipeline_config
+from molgen.data.dataset import CuratedDataset
+from molgen.utils.errors import InputError
+
+__all__ = ["curate", "run", "sample", "score", "train"]
+
+
+def _emit(result: dict[str, Any]) -> None:
+    """Print a command's result as one JSON object on stdout, for scripts."""
+    sys.stdout.write(json.dumps(result, default=str) + "\n")
+
+
+def _check_sources(sources: list[str]) -> None:
+    for source in sources:
+        if source != "moses" and not Path(source).is_file():
+            raise InputError(source, "input file not found")
+
+
+def _config(args: argparse.Namespace) -> PipelineConfig:
+    return load_pipeline_config(args.config)
+
+
+def run(args: argparse.Namespace) -> None:
+    """``molgen run``: the whole pipeline."""
+    from flows.pipeline import pipeline
+
+    config = _config(args)
+    _check_sources(config.curate.sources)
+    out = args.out or str(Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))
+    _emit(pipeline(config, out))
+
+
+def curate(args: argparse.Namespace) -> None:
+    """``molgen curate``: sources into a curated dataset directory."""
+    from flows.curate import curate_flow
+
+    config = _config(args)
+    config.curate.sources = list(args.inputs)
+    if args.smiles_column:
+        config.curate.smiles_column = args.smiles_column
+    _check_sources(config.curate.sources)
+    _emit(curate_flow(config, args.out))
+
+
+def train(args: argparse.Namespace) -> None:
+    """``molgen train``: a model from a curated dataset."""
+    from flows.train import train_flow
+
+    config = _config(args)
+    CuratedDataset.open(args.data)
+    if args.max_minutes is not None:
+        config.train.max_minutes = args.max_minutes
+    if args.resume and not (Path(args.out) / "last.pt").is_file():
+        raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
+    _emit(train_flow(config, args.data, args.out, resume=args.resume))
+
+
+def sample(args: argparse.Namespace) -> None:
+    """``molgen sample``: molecules from a checkpoint or an MLflow model URI."""
+    from flows.sample import sample_flow
+
+    config = _config(args)
+    for field, value in (("n", args.n), ("temperature", args.temperature)):
+        if value is not None:
+            setattr(config.sample, field, value)
+    if args.max_length is not None:
+        config.sample.max_length = args.max_length
+    _check_output(args.out)
+    if args.data:
+        CuratedDataset.open(args.data)
+    _emit(sample_flow(config, args.model, args.out, args.data))
+
+
+def score(args: argparse.Namespace) -> None:
+    """``molgen score``: RDKit properties and the composite score for any SMILES file."""
+    from flows.score import score_flow
+
+    config = _config(args)
+    _check_sources([args.input])
+    _check_output(args.out)
+    if args.data:
+        CuratedDataset.open(args.data)
+    _emit(score_flow(config, args.input, args.out, args.data, args.smiles_column))
+
+
+def _check_output(path: str) -> None:
+    if Path(path).suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(path, "output must end in .csv or .parquet")

@@ -1,0 +1,126 @@
+"""The ``molgen`` command line: argument parsing, logging set-up and one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from molgen.cli import commands
+from molgen.utils.errors import MolgenError
+
+__all__ = ["build_parser", "main"]
+
+EXAMPLES = {
+    "run": """examples:
+  molgen run --config configs/quick.toml
+  molgen run --config configs/quick.toml --out runs/today""",
+    "curate": """examples:
+  molgen curate moses --out data/moses-curated
+  molgen curate my_compounds.csv --smiles-column SMILES --out data/mine
+  molgen curate actives.sdf.gz more.smi --out data/mine --config configs/quick.toml""",
+    "train": """examples:
+  molgen train --data data/mine --out models/rnn
+  molgen train --data data/mine --out models/rnn --resume""",
+    "sample": """examples:
+  molgen sample --model models/rnn -n 1000 --out samples.csv
+  molgen sample --model runs:/<run_id>/model -n 10000 --out samples.parquet --data data/mine""",
+    "score": """examples:
+  molgen score samples.csv --out scores.parquet
+  molgen score candidates.sdf --out scores.csv --data data/mine""",
+}
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", metavar="FILE", help="pipeline config (TOML); defaults are built in"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="molgen", description="Generate, score and store drug-like molecules."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_common(cmd)
+        return cmd
+
+    run = add("run", "Run the whole pipeline: curate, train, sample, score.")
+    run.add_argument("--out", metavar="DIR", help="output directory (default runs/<timestamp>)")
+    run.set_defaults(handler=commands.run)
+
+    curate = add("curate", "Curate molecule sources into a clean, split dataset.")
+    curate.add_argument("inputs", nargs="+", metavar="INPUT", help="file path or 'moses'")
+    curate.add_argument("--out", metavar="DIR", required=True)
+    curate.add_argument("--smiles-column", metavar="NAME", help="SMILES column of CSV/TSV/Parquet")
+    curate.set_defaults(handler=commands.curate)
+
+    train = add("train", "Train a generative model on a curated dataset.")
+    train.add_argument("--data", metavar="DIR", required=True, help="a molgen curate output")
+    train.add_argument("--out", metavar="DIR", required=True, help="checkpoint directory")
+    train.add_argument("--resume", action="store_true", help="continue from DIR/last.pt")
+    train.add_argument("--max-minutes", type=float, help="wall-clock budget")
+    train.set_defaults(handler=commands.train)
+
+    sample = add("sample", "Sample molecules from a trained model.")
+    sample.add_argument("--model", required=True, metavar="PATH_OR_URI")
+    sample.add_argument("-n", type=int, help="number of molecules")
+    sample.add_argument("--out", required=True, metavar="FILE", help=".csv or .parquet")
+    sample.add_argument("--temperature", type=float)
+    sample.add_argument("--max-length", type=int)
+    sample.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
+    sample.set_defaults(handler=commands.sample)
+
+    score = add("score", "Score the molecules of a SMILES/CSV/TSV/SDF/Parquet file.")
+    score.add_argument("input", metavar="INPUT")
+    score.add_argument("--out", required=True, metavar="FILE", help=".csv or .parquet")
+    score.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
+    score.add_argument("--smiles-column", metavar="NAME", default="smiles")
+    score.set_defaults(handler=commands.score)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``molgen`` console script. Returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    try:
+        args.handler(args)
+    except MolgenError as exc:
+        if args.debug:
+            raise
+        print(f"molgen {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"molgen {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"molgen {args.command}: error: {type(exc).__name__}: {exc} (rerun with --debug "
+            "for a traceback)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""MLflow helpers shared by the flows and the CLI.
+
+The library's training code never imports MLflow; it reports through a ``MetricLogger``
+callback, and :func:`metric_logger` builds one that writes to a given MLflow run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from mlflow.entities import Metric
+from mlflow.tracking import MlflowClient
+from pydantic import BaseModel
+
+from molgen.models.base import MetricLogger
+from molgen.utils.config import flatten
+from molgen.utils.errors import InputError, MolgenError
+from molgen.utils.runtime import environment_tags
+
+__all__ = [
+    "configure_tracking",
+    "log_config",
+    "log_dataset",
+    "log_metrics",
+    "metric_logger",
+    "resolve_model_path",
+    "stage_run",
+]
+
+log = logging.getLogger(__name__)
+
+_PARAM_LIMIT = 6000
+
+
+def configure_tracking(tracking_uri: str | None, experiment: str) -> str:
+    """Point MLflow at ``tracking_uri`` (None keeps the default) and select the experiment.
+
+    Returns:
+        The tracking URI in use.
+
+    Raises:
+        MolgenError: the tracking server cannot be reached.
+    """
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    try:
+        mlflow.set_experiment(experiment)
+    except Exception as exc:  # MLflow raises many types for an unreachable store
+        raise MolgenError(
+            f"MLflow tracking store {mlflow.get_tracking_uri()} is not usable: {exc}"
+        ) from None
+    return mlflow.get_tracking_uri()
+
+
+@contextmanager
+def stage_run(
+    name: str, parent_run_id: str | None = None, tags: dict[str, str] | None = None
+) -> Iterator[mlflow.ActiveRun]:
+    """Start an MLflow run for a stage, nested under ``parent_run_id`` or the active run.
+
+    Every run gets the environment tags (git sha, package versions, device).
+    """
+    active = mlflow.active_run()
+    parent = parent_run_id or (active.info.run_id if active else None)
+    all_tags = {**environment_tags(), "molgen.stage": name, **(tags or {})}
+    with mlflow.start_run(
+        run_name=name,
+        nested=parent is not None,
+        parent_run_id=parent,
+        tags=all_tags,
+    ) as run:
+        yield run
+
+
+def log_config(config: BaseModel, prefix: str = "") -> None:
+    """Log a pydantic config as flattened params, and as ``config.json``."""
+    data = config.model_dump(mode="json")
+    params = {}
+    for key, value in flatten(data).items():
+        text = json.dumps(value) if isinstance(value, list | dict) else str(value)
+        params[f"{prefix}{key}"] = text[:_PARAM_LIMIT]
+    if params:
+        mlflow.log_params(params)
+    mlflow.log_dict(data, f"{prefix.rstrip('.') or 'config'}.json")
+
+
+def log_metrics(metrics: dict[str, Any], step: int | None = None) -> None:
+    """Log the finite numeric entries of ``metrics`` to the active run."""
+    clean = {
+        k: float(v)
+        for k, v in metrics.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    }
+    if clean:
+        mlflow.log_metrics(clean, step=step)
+
+
+def metric_logger(run_id: str) -> MetricLogger:
+    """A callback that logs ``(metrics, step)`` to run ``run_id``, from any thread."""
+    client = MlflowClient()
+
+    def log(metrics: dict[str, float], step: int) -> None:
+        import time
+
+        now = int(time.time() * 1000)
+        batch = [
+            Metric(key=k, value=float(v), timestamp=now, step=step)
+            for k, v in metrics.items()
+            if math.isfinite(float(v))
+        ]
+        if batch:
+            client.log_batch(run_id, metrics=batch)
+
+    return log
+
+
+def log_dataset(frame: pd.DataFrame, name: str, source: str, context: str) -> None:
+    """Record a dataset as an MLflow input (name, digest, schema, profile)."""
+    dataset = mlflow.data.from_pandas(frame, source=source, name=name)
+    mlflow.log_input(dataset, context=context)
+
+
+def resolve_model_path(model: str) -> Path:
+    """Turn a ``--model`` value into a local checkpoint file.
+
+    Accepts a checkpoint file, a directory holding ``checkpoint.pt``/``best.pt``/``last.pt``,
+    or an MLflow URI (``runs:/<run_id>/model``, ``models:/<name>/<version>``, ...).
+
+    Raises:
+        InputError: nothing loadable is found there.
+    """
+    if "://" in model or model.startswith(("runs:/", "models:/")):
+        try:
+            local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model))
+        except Exception as exc:
+            raise InputError(model, f"cannot fetch model from MLflow: {exc}") from None
+    else:
+        local = Path(model)
+    if local.is_dir():
+        for candidate in ("checkpoint.pt", "best.pt", "last.pt"):
+            if (local / candidate).is_file():
+                return local / candidate
+        raise InputError(model, "no checkpoint.pt, best.pt or last.pt in this directory")
+    if not local.is_file():
+        raise InputError(model, "checkpoint not found")
+    return local

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test suite: unit, integration and CLI tests (about 15 minutes on 2 cores).
+# Extra arguments go to pytest, e.g. -k curate or -m "not moses".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+.venv/bin/ruff check molgen flows tests benchmarks
+exec .venv/bin/python -m pytest -q "$@"
