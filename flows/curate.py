@@ -7,6 +7,7 @@ from typing import Any
 
 import mlflow
 import pandas as pd
+from molgen.data.curate import curate
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import (
@@ -17,12 +18,12 @@ from flows.stage_cache import (
     link_tree,
     mark_done,
     path_fingerprint,
-    skip_if_done,
+    stage_key,
+    unless_done,
 )
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.config import CurateConfig
-from molgen.data.curate import curate
 from molgen.tracking import log_config, log_dataset, log_metrics
 
 __all__ = ["curate_flow", "curate_key"]
@@ -34,7 +35,7 @@ def curate_key(config: CurateConfig) -> str:
     return fingerprint("curate", config, sources)
 
 
-@task(name="curate-dataset", cache_key_fn=skip_if_done("curate", "out_dir"), persist_result=True)
+@task(name="curate-dataset", cache_key_fn=stage_key("curate", "out_dir"), persist_result=True)
 def curate_dataset(config: CurateConfig, key: str, out_dir: str) -> dict[str, Any]:
     """Curate into the shared cache ``out_dir`` (skipped when it already holds this key)."""
     if not is_done(out_dir, "curate", key):
@@ -68,7 +69,7 @@ def curate_flow(
     cached = cache_root() / "curate" / key
     with tracked_stage("curate", config.tracking, parent_run_id):
         log_config(section, "curate.")
-        summary = curate_dataset(section, key, str(cached))
+        summary = unless_done(curate_dataset, "curate", cached, key)(section, key, str(cached))
         publish_dataset(str(cached), out_dir)
         out = Path(out_dir)
         log_metrics({k: summary[k] for k in ("input", "kept", "rejected")})

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+from molgen.sampling.run import sample_to_file
 from prefect import flow, get_run_logger, task
 
-from flows.stage_cache import done_result, fingerprint, is_done, mark_done, skip_if_done
+from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stage_key, unless_done
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
-from molgen.sampling.run import sample_to_file
 from molgen.sampling.config import SampleConfig
 from molgen.tracking import log_config, log_metrics, resolve_model_path
 from molgen.utils.hashing import hash_files
@@ -19,7 +19,7 @@ from molgen.utils.hashing import hash_files
 __all__ = ["sample_flow"]
 
 
-@task(name="draw-samples", cache_key_fn=skip_if_done("sample", "out_path"), persist_result=True)
+@task(name="draw-samples", cache_key_fn=stage_key("sample", "out_path"), persist_result=True)
 def sample_task(
     checkpoint: str, config: SampleConfig, train_data: str | None, key: str, out_path: str
 ) -> dict[str, Any]:
@@ -55,7 +55,9 @@ def sample_flow(
         key = fingerprint("sample", config.sample, hash_files([checkpoint]), train_data)
         log_config(config.sample, "sample.")
         mlflow.set_tag("molgen.model_source", model)
-        metrics = sample_task(checkpoint, config.sample, train_data, key, out_path)
+        metrics = unless_done(sample_task, "sample", out_path, key)(
+            checkpoint, config.sample, train_data, key, out_path
+        )
         log_metrics(metrics)
         mlflow.log_artifact(out_path, "samples")
         logger.info("sampled %s -> %s", metrics, Path(out_path))

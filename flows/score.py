@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import mlflow
+from molgen.scoring.run import score_to_file
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import (
@@ -13,18 +14,18 @@ from flows.stage_cache import (
     is_done,
     mark_done,
     path_fingerprint,
-    skip_if_done,
+    stage_key,
+    unless_done,
 )
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.scoring.config import ScoreConfig
-from molgen.scoring.run import score_to_file
 from molgen.tracking import log_config, log_metrics
 
 __all__ = ["score_flow"]
 
 
-@task(name="score-molecules", cache_key_fn=skip_if_done("score", "out_path"), persist_result=True)
+@task(name="score-molecules", cache_key_fn=stage_key("score", "out_path"), persist_result=True)
 def score_task(
     in_path: str,
     config: ScoreConfig,
@@ -55,12 +56,12 @@ def score_flow(
         Property summaries (means, medians, alert rates, mean score).
     """
     logger = get_run_logger()
-    key = fingerprint(
-        "score", config.score, path_fingerprint(in_path), train_data, smiles_column
-    )
+    key = fingerprint("score", config.score, path_fingerprint(in_path), train_data, smiles_column)
     with tracked_stage("score", config.tracking, parent_run_id):
         log_config(config.score, "score.")
-        summary = score_task(in_path, config.score, train_data, smiles_column, key, out_path)
+        summary = unless_done(score_task, "score", out_path, key)(
+            in_path, config.score, train_data, smiles_column, key, out_path
+        )
         log_metrics(summary)
         mlflow.log_artifact(out_path, "scores")
         logger.info("scored %s -> %s", in_path, out_path)

@@ -14,9 +14,11 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+T = TypeVar("T")
 
 __all__ = [
     "cache_root",
@@ -26,7 +28,8 @@ __all__ = [
     "link_tree",
     "mark_done",
     "path_fingerprint",
-    "skip_if_done",
+    "stage_key",
+    "unless_done",
 ]
 
 
@@ -88,19 +91,26 @@ def done_result(out: str | Path, stage: str) -> dict[str, Any]:
     return json.loads(_marker(Path(out), stage).read_text())["result"]
 
 
-def skip_if_done(stage: str, out_param: str) -> Callable[[Any, dict[str, Any]], str | None]:
-    """A Prefect ``cache_key_fn``: the input key when the stage's marker matches, else None.
+def stage_key(stage: str, out_param: str) -> Callable[[Any, dict[str, Any]], str]:
+    """A Prefect ``cache_key_fn``: the stage, its input key and its output location.
 
     The task must take parameters ``key`` and ``out_param``.
     """
 
-    def cache_key(_context: Any, parameters: dict[str, Any]) -> str | None:
-        key, out = parameters["key"], parameters[out_param]
-        if is_done(out, stage, key):
-            return f"{stage}-{key}-{fingerprint(str(Path(out).resolve()))}"
-        return None
+    def cache_key(_context: Any, parameters: dict[str, Any]) -> str:
+        out = str(Path(parameters[out_param]).resolve())
+        return f"{stage}-{parameters['key']}-{fingerprint(out)}"
 
     return cache_key
+
+
+def unless_done(task: T, stage: str, out: str | Path, key: str) -> T:
+    """``task`` set to refresh its cache unless ``stage`` already finished into ``out``.
+
+    So a stage whose outputs were deleted, or never finished, runs again; one that finished
+    is reported by Prefect as Cached.
+    """
+    return task.with_options(refresh_cache=not is_done(out, stage, key))
 
 
 def link_tree(src: str | Path, dst: str | Path) -> None:

@@ -6,21 +6,21 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
+from molgen.training.run import train_model
 from prefect import flow, get_run_logger, task
 
-from flows.stage_cache import done_result, fingerprint, is_done, mark_done, skip_if_done
+from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stage_key, unless_done
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
 from molgen.models.base import ModelConfig
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
-from molgen.training.run import train_model
 
 __all__ = ["train_flow"]
 
 
-@task(name="train-model", cache_key_fn=skip_if_done("train", "out_dir"), persist_result=True)
+@task(name="train-model", cache_key_fn=stage_key("train", "out_dir"), persist_result=True)
 def train_task(
     model: ModelConfig,
     train: TrainConfig,
@@ -59,7 +59,7 @@ def train_flow(
         mlflow.set_tag("molgen.model", config.model.name)
         log_config(config.model, "model.")
         log_config(config.train, "train.")
-        result = train_task(
+        result = unless_done(train_task, "train", out_dir, key)(
             config.model, config.train, data_dir, key, out_dir, resume, run.info.run_id
         )
         log_metrics({f"final_{k}": v for k, v in result.items()})

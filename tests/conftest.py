@@ -1,0 +1,46 @@
+"""Shared fixtures: a real Prefect test harness, a real MLflow store in a temp dir, tiny data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+DATA = Path(__file__).parent / "data"
+
+DEVICES = [
+    "cpu",
+    pytest.param(
+        "cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Folder of tiny test inputs."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Run flows against Prefect's real test harness (a temporary database and API)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temp working directory holding the MLflow store and the stage cache."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MOLGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    yield tmp_path
+    while mlflow.active_run():
+        mlflow.end_run()
