@@ -11,6 +11,7 @@ from typing import Any
 
 from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.data.dataset import CuratedDataset
+from molgen.tracking import resolve_model_path
 from molgen.utils.errors import InputError
 
 __all__ = ["curate", "run", "sample", "score", "train"]
@@ -21,10 +22,16 @@ def _emit(result: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(result, default=str) + "\n")
 
 
-def _check_sources(sources: list[str]) -> None:
+def _check_sources(sources: list[str], smiles_column: str = "smiles") -> None:
+    """Fail fast, before any flow starts, on a missing, empty or unreadable input file."""
+    from molgen.data.readers import iter_source_chunks
+
     for source in sources:
-        if source != "moses" and not Path(source).is_file():
+        if source == "moses":
+            continue
+        if not Path(source).is_file():
             raise InputError(source, "input file not found")
+        next(iter(iter_source_chunks(source, smiles_column, chunk_size=100)), None)
 
 
 def _config(args: argparse.Namespace) -> PipelineConfig:
@@ -36,7 +43,7 @@ def run(args: argparse.Namespace) -> None:
     from flows.pipeline import pipeline
 
     config = _config(args)
-    _check_sources(config.curate.sources)
+    _check_sources(config.curate.sources, config.curate.smiles_column)
     out = args.out or str(Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))
     _emit(pipeline(config, out))
 
@@ -49,7 +56,7 @@ def curate(args: argparse.Namespace) -> None:
     config.curate.sources = list(args.inputs)
     if args.smiles_column:
         config.curate.smiles_column = args.smiles_column
-    _check_sources(config.curate.sources)
+    _check_sources(config.curate.sources, config.curate.smiles_column)
     _emit(curate_flow(config, args.out))
 
 
@@ -77,6 +84,8 @@ def sample(args: argparse.Namespace) -> None:
     if args.max_length is not None:
         config.sample.max_length = args.max_length
     _check_output(args.out)
+    if "://" not in args.model and not args.model.startswith(("runs:/", "models:/")):
+        resolve_model_path(args.model)
     if args.data:
         CuratedDataset.open(args.data)
     _emit(sample_flow(config, args.model, args.out, args.data))
@@ -87,7 +96,7 @@ def score(args: argparse.Namespace) -> None:
     from flows.score import score_flow
 
     config = _config(args)
-    _check_sources([args.input])
+    _check_sources([args.input], args.smiles_column)
     _check_output(args.out)
     if args.data:
         CuratedDataset.open(args.data)

@@ -33,5 +33,9 @@ class InputError(MolgenError):
         super().__init__(f"{where}: {reason}")
 
 
-class ConfigError(MolgenError):
-    """An invalid configuration file or value."""
+class ConfigError(MolgenError, ValueError):
+    """An invalid configuration file or value.
+
+    It is also a ValueError, so pydantic validators that raise it report it with the
+    location of the offending key.
+    """
