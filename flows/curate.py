@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ def curate_key(config: CurateConfig) -> str:
 def curate_dataset(config: CurateConfig, key: str, out_dir: str) -> dict[str, Any]:
     """Curate into the shared cache ``out_dir`` (skipped when it already holds this key)."""
     if not is_done(out_dir, "curate", key):
+        started = time.perf_counter()
         summary = curate(config.sources, out_dir, config, progress=True)
+        summary = {**summary, "seconds": round(time.perf_counter() - started, 2)}
         mark_done(out_dir, "curate", key, {"summary": summary})
     return done_result(out_dir, "curate")["summary"]
 
