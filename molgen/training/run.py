@@ -1,0 +1,75 @@
+"""The train stage as one call: curated dataset in, self-describing checkpoints out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from molgen.data.dataset import CuratedDataset
+from molgen.data.tokenizer import Vocabulary
+from molgen.models.base import MetricLogger, ModelConfig, TrainResult
+from molgen.models.loading import load_generator
+from molgen.models.registry import create_generator
+from molgen.training.config import TrainConfig
+from molgen.utils.errors import InputError
+
+__all__ = ["train_model"]
+
+log = logging.getLogger(__name__)
+
+
+def train_model(
+    model: ModelConfig,
+    train: TrainConfig,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    resume: bool = False,
+    log_metrics: MetricLogger | None = None,
+) -> TrainResult:
+    """Train family ``model.name`` on a curated dataset.
+
+    Writes ``last.pt`` and ``best.pt`` every epoch (the trainer), then ``checkpoint.pt``
+    (the best weights; what ``molgen sample --model OUT_DIR`` loads) and
+    ``vocabulary.json``.
+
+    Args:
+        model: the family's config; ``model.name`` picks it from the registry.
+        train: optimisation, budget and early stopping.
+        data_dir: a ``molgen curate`` output with train and valid splits.
+        out_dir: checkpoint directory.
+        resume: continue from ``out_dir/last.pt`` when it exists (a killed run).
+        log_metrics: receives step and epoch losses (the pipeline logs them to MLflow).
+
+    Raises:
+        InputError: the dataset is missing or has an empty train or valid split.
+    """
+    dataset = CuratedDataset.open(data_dir)
+    train_smiles, valid_smiles = dataset.smiles("train"), dataset.smiles("valid")
+    if not train_smiles:
+        raise InputError(dataset.path("train"), "train split is empty")
+    if not valid_smiles:
+        raise InputError(dataset.path("valid"), "valid split is empty; set valid_fraction > 0")
+    out = Path(out_dir)
+    last = out / "last.pt"
+    if resume and last.is_file():
+        log.info("resuming from %s", last)
+        generator = load_generator(last, device=train.device)
+    else:
+        vocabulary = Vocabulary.build(train_smiles).to_list()
+        generator = create_generator(model, vocabulary, device=train.device)
+    result = generator.fit(
+        train_smiles,
+        valid_smiles,
+        train,
+        out,
+        resume=resume and last.is_file(),
+        data_hash=dataset.data_hash,
+        log_metrics=log_metrics,
+    )
+    best = Path(result.best_checkpoint)
+    shutil.copyfile(best if best.is_file() else Path(result.checkpoint), out / "checkpoint.pt")
+    (out / "vocabulary.json").write_text(json.dumps(generator.vocabulary.to_list()))
+    return result
