@@ -19,6 +19,9 @@ from molgen.chem.mol import mol_from_smiles
 __all__ = ["cleanup_mol", "standardize_mol", "standardize_smiles"]
 
 
+_CHARGED = Chem.MolFromSmarts("[!+0]")
+
+
 @cache
 def _tools() -> tuple[
     rdMolStandardize.MetalDisconnector,
@@ -76,7 +79,7 @@ def standardize_mol(
         out = cleanup_mol(mol) if cleanup else Chem.Mol(mol)
         if largest_fragment and len(Chem.GetMolFrags(out)) > 1:
             out = chooser.choose(out)
-        if neutralize and any(atom.GetFormalCharge() for atom in out.GetAtoms()):
+        if neutralize and out.HasSubstructMatch(_CHARGED):
             out = uncharger.uncharge(out)
         if remove_stereo:
             Chem.RemoveStereochemistry(out)

@@ -1,0 +1,213 @@
+"""The curate stage: sources -> standardised, filtered, deduplicated, split Parquet files.
+
+Split rule. MOSES keeps its official split: its train set becomes ``train`` plus a
+seeded ``valid_fraction`` of it as ``valid``; its test and scaffold-test sets stay
+``test`` and ``test_scaffolds``. User files are pooled and split together by the config
+(random, or by Bemis–Murcko scaffold so that no scaffold spans two splits), and each
+part is appended to the split of the same name. Deduplication runs first, in source
+order (for MOSES: train, test, test_scaffolds), keeping the first occurrence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from molgen.data.config import CurateConfig
+from molgen.data.dedup import InchiKeyIndex
+from molgen.data.moses import MOSES_SPLITS, iter_moses_chunks, moses_source
+from molgen.data.output import KeptParts, write_split
+from molgen.data.process import ChunkResult, ChunkSettings, process_chunk
+from molgen.data.readers import iter_source_chunks, source_format
+from molgen.data.split import random_split, scaffold_split
+from molgen.data.summary import ReasonCounter, describe
+from molgen.utils.errors import ConfigError, InputError
+from molgen.utils.parallel import parallel_map
+
+__all__ = ["OUTPUT_FILES", "REJECT_SCHEMA", "SPLIT_RULE", "curate"]
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_FILES = (
+    "train.parquet",
+    "valid.parquet",
+    "test.parquet",
+    "test_scaffolds.parquet",
+    "rejects.parquet",
+    "summary.json",
+)
+REJECT_SCHEMA = pa.schema(
+    [("source", pa.string()), ("row", pa.int64()), ("input", pa.string()), ("reason", pa.string())]
+)
+SPLIT_RULE = (
+    "MOSES: train -> train + seeded valid_fraction as valid, test -> test, test_scaffolds -> "
+    "test_scaffolds; user files: pooled, split by the config, appended to the same splits"
+)
+_USER = "user"
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One stream of input rows: its label (``source``), its split group and its chunks."""
+
+    label: str
+    group: str
+    chunks: Callable[[], Iterator[pd.DataFrame]]
+
+
+def _plan(sources: Sequence[str], config: CurateConfig) -> list[_Part]:
+    """The streams to curate, in order; user files are checked before any work starts."""
+    if not sources:
+        raise ConfigError("curate: no sources given")
+    parts: list[_Part] = []
+    for source in dict.fromkeys(sources):
+        if source == "moses":
+            for split in MOSES_SPLITS:
+                limit = config.moses_max_train if split == "train" else config.moses_max_test
+                chunks = partial(
+                    iter_moses_chunks, split, limit, config.split.seed, config.chunk_size
+                )
+                parts.append(_Part(moses_source(split), moses_source(split), chunks))
+            continue
+        source_format(source)
+        if not Path(source).is_file():
+            raise InputError(source, "file not found")
+        chunks = partial(iter_source_chunks, source, config.smiles_column, config.chunk_size)
+        parts.append(_Part(source, _USER, chunks))
+    return parts
+
+
+def _labels(group: str, kept: KeptParts, config: CurateConfig) -> np.ndarray:
+    """The split of each kept molecule of one group (see the module's split rule)."""
+    split = config.split
+    if group == moses_source("train"):
+        return random_split(kept.size, split.valid_fraction, 0.0, split.seed)
+    if group.startswith("moses:"):
+        return np.full(kept.size, group.removeprefix("moses:"), dtype=object)
+    if split.method == "scaffold":
+        return scaffold_split(kept.scaffolds, split.valid_fraction, split.test_fraction, split.seed)
+    return random_split(kept.size, split.valid_fraction, split.test_fraction, split.seed)
+
+
+def _take(
+    result: ChunkResult, index: InchiKeyIndex, reasons: ReasonCounter, writer: pq.ParquetWriter
+) -> tuple[ChunkResult, int]:
+    """Deduplicate one processed chunk and write its rejects; returns the kept part and
+    the number of rejects."""
+    kept = result.kept
+    dups = index.check(kept["inchikey"], kept["source"], kept["row"])
+    is_dup = np.array([d is not None for d in dups], dtype=bool)
+    rejects = result.rejects
+    if is_dup.any():
+        dup_rows = kept.loc[is_dup, ["source", "row", "input"]].assign(
+            reason=[d for d in dups if d is not None]
+        )
+        rejects = pd.concat([rejects, dup_rows], ignore_index=True).sort_values("row")
+    if len(rejects):
+        writer.write_table(pa.Table.from_pandas(rejects, REJECT_SCHEMA, preserve_index=False))
+        reasons.add(rejects["reason"])
+    keep = ~is_dup
+    scaffolds = result.scaffolds
+    taken = ChunkResult(
+        kept=kept.loc[keep].drop(columns=["input"]).reset_index(drop=True),
+        properties=result.properties.loc[keep].reset_index(drop=True),
+        scaffolds=[s for s, k in zip(scaffolds, keep, strict=True) if k] if scaffolds else None,
+        rejects=rejects,
+    )
+    return taken, len(rejects)
+
+
+def curate(
+    sources: Sequence[str], out_dir: str | Path, config: CurateConfig, progress: bool = False
+) -> dict[str, Any]:
+    """Curate ``sources`` into ``out_dir`` and return the summary (also ``summary.json``).
+
+    Writes ``train``/``valid``/``test`` (and ``test_scaffolds`` with MOSES) Parquet files
+    with ``smiles``, ``inchikey``, ``source``, ``row`` and the sources' other columns,
+    ``rejects.parquet`` (``source``, ``row``, ``input``, ``reason``) and ``summary.json``.
+
+    Args:
+        sources: file paths (``.smi``, ``.csv``, ``.tsv``, ``.sdf``, ``.sdf.gz``,
+            ``.parquet``) and/or ``"moses"``.
+        out_dir: output folder (created; earlier outputs in it are replaced).
+        config: standardisation, filters, split, chunking and parallelism.
+        progress: show progress bars.
+
+    Raises:
+        InputError: a source file is missing or unreadable.
+        MolgenError: the MOSES files cannot be fetched.
+    """
+    started = time.perf_counter()
+    parts = _plan(sources, config)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    index, reasons = InchiKeyIndex(), ReasonCounter()
+    groups: dict[str, KeptParts] = {}
+    per_source: dict[str, dict[str, int]] = {}
+    with pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
+        for part in parts:
+            scaffold = part.group == _USER and config.split.method == "scaffold"
+            work = partial(process_chunk, settings=ChunkSettings.from_config(config, scaffold))
+            counts = per_source.setdefault(part.label, {"input": 0, "kept": 0, "rejected": 0})
+            kept = groups.setdefault(part.group, KeptParts())
+            for result in parallel_map(
+                work, part.chunks(), config.n_jobs, progress, desc=f"curate {part.label}"
+            ):
+                taken, n_rejected = _take(result, index, reasons, writer)
+                kept.add(taken)
+                counts["kept"] += len(taken.kept)
+                counts["rejected"] += n_rejected
+                counts["input"] += len(taken.kept) + n_rejected
+            logger.info("%s: %d rows, %d kept, %d rejected", part.label, *counts.values())
+    del index
+    splits = ["train", "valid", "test"] + (["test_scaffolds"] if "moses" in sources else [])
+    labels = {group: _labels(group, kept, config) for group, kept in groups.items()}
+    split_counts = {
+        split: write_split(out / f"{split}.parquet", groups, labels, split) for split in splits
+    }
+    summary = _summary(config, per_source, split_counts, reasons, groups)
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    logger.info(
+        "curated %d rows: %d kept, %d rejected; splits %s -> %s",
+        summary["input"], summary["kept"], summary["rejected"], split_counts, out,
+    )  # fmt: skip
+    return summary
+
+
+def _summary(
+    config: CurateConfig,
+    per_source: dict[str, dict[str, int]],
+    split_counts: dict[str, int],
+    reasons: ReasonCounter,
+    groups: dict[str, KeptParts],
+) -> dict[str, Any]:
+    """The JSON-serialisable summary of a curate run."""
+    total = {k: sum(c[k] for c in per_source.values()) for k in ("input", "kept", "rejected")}
+    assert total["kept"] + total["rejected"] == total["input"], total
+    assert sum(split_counts.values()) == total["kept"], (split_counts, total)
+    properties = pd.concat([kept.properties() for kept in groups.values()], ignore_index=True)
+    if total["kept"] == 0:
+        logger.warning("curate kept no molecules; see rejects.parquet for the reasons")
+    return {
+        **total,
+        "splits": split_counts,
+        "sources": per_source,
+        "rejected_by_reason": reasons.top(),
+        "properties": {name: describe(properties[name].to_numpy()) for name in properties},
+        "split_rule": SPLIT_RULE,
+        "config": config.model_dump(mode="json"),
+    }

@@ -1,0 +1,164 @@
+"""Per-molecule curation of one chunk: parse, standardise, filter, InChIKey, properties.
+
+:func:`process_chunk` is the function the curate stage maps over chunks in worker
+processes; it takes a reader chunk and plain :class:`ChunkSettings`, holds RDKit
+molecules only while the chunk is processed, and returns plain DataFrames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from rdkit import Chem
+from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
+
+from molgen.chem.filters import element_reason, filter_reason
+from molgen.chem.mol import mol_from_smiles, mol_to_inchikey
+from molgen.chem.scaffold import murcko_scaffold
+from molgen.chem.standardize import standardize_mol
+from molgen.data.config import CurateConfig
+from molgen.utils.errors import ConfigError
+
+__all__ = ["MAX_INPUT_LENGTH", "PROPERTIES", "ChunkResult", "ChunkSettings", "process_chunk"]
+
+MAX_INPUT_LENGTH = 1000
+"""Inputs longer than this many characters are rejected before parsing."""
+
+PROPERTIES = ("mw", "logp", "heavy_atoms", "rings")
+"""Properties computed for every kept molecule (for the summary's distributions)."""
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Plain, picklable settings for :func:`process_chunk`.
+
+    Attributes:
+        standardize: keyword arguments of :func:`molgen.chem.standardize.standardize_mol`.
+        filters: keyword arguments of :func:`molgen.chem.filters.filter_reason`.
+        with_scaffold: also compute each kept molecule's Murcko scaffold.
+        max_input_length: longest input accepted, in characters.
+    """
+
+    standardize: dict[str, bool] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    with_scaffold: bool = False
+    max_input_length: int = MAX_INPUT_LENGTH
+
+    @classmethod
+    def from_config(cls, config: CurateConfig, with_scaffold: bool = False) -> ChunkSettings:
+        """Settings from a curate config.
+
+        Raises:
+            ConfigError: ``filters.allowed_elements`` holds something that is not an element.
+        """
+        filters = config.filters.model_dump()
+        filters["allowed_elements"] = frozenset(filters["allowed_elements"])
+        try:
+            element_reason(Chem.MolFromSmiles("C"), filters["allowed_elements"])
+        except ValueError as exc:
+            raise ConfigError(f"curate.filters.allowed_elements: {exc}") from None
+        return cls(config.standardize.model_dump(), filters, with_scaffold)
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk turned into.
+
+    Attributes:
+        kept: ``smiles`` (canonical), ``inchikey``, ``source``, ``row``, ``input`` and the
+            source's other columns, for molecules that passed (not yet deduplicated).
+        properties: one row per kept molecule with the columns of :data:`PROPERTIES`.
+        scaffolds: Murcko scaffold per kept molecule, when asked for.
+        rejects: ``source``, ``row``, ``input``, ``reason``.
+    """
+
+    kept: pd.DataFrame
+    properties: pd.DataFrame
+    scaffolds: list[str] | None
+    rejects: pd.DataFrame
+
+
+def _missing_reason(source: str) -> str:
+    if source.lower().removesuffix(".gz").endswith(".sdf"):
+        return "unreadable SD record"
+    return "empty SMILES"
+
+
+def curate_one(text: Any, source: str, settings: ChunkSettings) -> tuple[Chem.Mol | None, str]:
+    """Parse, standardise and filter one input.
+
+    Returns:
+        ``(molecule, canonical SMILES)`` when it passes, else ``(None, reason)``.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return None, _missing_reason(source)
+    text = str(text).strip()
+    if not text:
+        return None, "empty SMILES"
+    if len(text) > settings.max_input_length:
+        return None, f"input too long ({len(text)} characters > {settings.max_input_length})"
+    mol = mol_from_smiles(text)
+    if mol is None:
+        return None, "invalid SMILES"
+    mol = standardize_mol(mol, **settings.standardize)
+    if mol is None or mol.GetNumAtoms() == 0:
+        return None, "standardisation failed"
+    reason = filter_reason(mol, **settings.filters)
+    if reason is not None:
+        return None, reason
+    return mol, Chem.MolToSmiles(mol)
+
+
+def _properties(mol: Chem.Mol) -> tuple[float, float, int, int]:
+    return (
+        Descriptors.MolWt(mol),
+        Crippen.MolLogP(mol),
+        mol.GetNumHeavyAtoms(),
+        rdMolDescriptors.CalcNumRings(mol),
+    )
+
+
+def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
+    """Curate one reader chunk (``source``, ``row``, ``input`` and other columns).
+
+    Every input ends up either in ``kept`` or in ``rejects`` with a reason.
+    """
+    keep_at: list[int] = []
+    smiles: list[str] = []
+    keys: list[str] = []
+    props: list[tuple[float, float, int, int]] = []
+    scaffolds: list[str] = []
+    reject_at: list[int] = []
+    reasons: list[str] = []
+    sources = chunk["source"].tolist()
+    for i, text in enumerate(chunk["input"].tolist()):
+        mol, result = curate_one(text, sources[i], settings)
+        key = mol_to_inchikey(mol) if mol is not None else None
+        scaffold = murcko_scaffold(mol) if mol is not None and settings.with_scaffold else ""
+        if mol is not None and key is None:
+            result = "no InChIKey (InChI generation failed)"
+        elif mol is not None and scaffold is None:
+            result = "no Murcko scaffold"
+        if mol is None or key is None or scaffold is None:
+            reject_at.append(i)
+            reasons.append(result)
+            continue
+        keep_at.append(i)
+        smiles.append(result)
+        keys.append(key)
+        props.append(_properties(mol))
+        scaffolds.append(scaffold)
+    kept = chunk.iloc[keep_at].reset_index(drop=True)
+    kept.insert(0, "smiles", pd.Series(smiles, dtype=object))
+    kept.insert(1, "inchikey", pd.Series(keys, dtype=object))
+    rejects = chunk.iloc[reject_at][["source", "row", "input"]].reset_index(drop=True)
+    rejects["input"] = rejects["input"].astype(object)
+    rejects["reason"] = pd.Series(reasons, dtype=object)
+    return ChunkResult(
+        kept=kept,
+        properties=pd.DataFrame(props, columns=list(PROPERTIES)),
+        scaffolds=scaffolds if settings.with_scaffold else None,
+        rejects=rejects,
+    )
