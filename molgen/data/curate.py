@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 
 from molgen.data.config import CurateConfig
 from molgen.data.dedup import InchiKeyIndex
-from molgen.data.moses import MOSES_SPLITS, iter_moses_chunks, moses_source
+from molgen.data.moses import MOSES_SPLITS, fetch_moses, iter_moses_chunks, moses_source
 from molgen.data.output import KeptParts, write_split
-from molgen.data.process import ChunkResult, ChunkSettings, process_chunk
+from molgen.data.process import ChunkResult, ChunkSettings, process_item
 from molgen.data.readers import iter_source_chunks, source_format
 from molgen.data.split import random_split, scaffold_split
 from molgen.data.summary import ReasonCounter, describe
@@ -59,33 +59,45 @@ _USER = "user"
 
 @dataclass(frozen=True)
 class _Part:
-    """One stream of input rows: its label (``source``), its split group and its chunks."""
+    """One stream of input rows: its label (``source``), split group, chunks and settings."""
 
     label: str
     group: str
     chunks: Callable[[], Iterator[pd.DataFrame]]
+    settings: ChunkSettings
 
 
 def _plan(sources: Sequence[str], config: CurateConfig) -> list[_Part]:
-    """The streams to curate, in order; user files are checked before any work starts."""
+    """The streams to curate, in order. Settings are validated, user files checked and
+    the MOSES files fetched here, before any output is touched."""
     if not sources:
         raise ConfigError("curate: no sources given")
+    plain = ChunkSettings.from_config(config)
+    user = ChunkSettings.from_config(config, with_scaffold=config.split.method == "scaffold")
     parts: list[_Part] = []
     for source in dict.fromkeys(sources):
         if source == "moses":
+            fetch_moses()
             for split in MOSES_SPLITS:
                 limit = config.moses_max_train if split == "train" else config.moses_max_test
-                chunks = partial(
-                    iter_moses_chunks, split, limit, config.split.seed, config.chunk_size
-                )
-                parts.append(_Part(moses_source(split), moses_source(split), chunks))
+                seed, size = config.split.seed, config.chunk_size
+                chunks = partial(iter_moses_chunks, split, limit, seed, size)
+                parts.append(_Part(moses_source(split), moses_source(split), chunks, plain))
             continue
         source_format(source)
         if not Path(source).is_file():
             raise InputError(source, "file not found")
         chunks = partial(iter_source_chunks, source, config.smiles_column, config.chunk_size)
-        parts.append(_Part(source, _USER, chunks))
+        parts.append(_Part(source, _USER, chunks, user))
     return parts
+
+
+def _work_items(parts: list[_Part]) -> Iterator[tuple[pd.DataFrame, ChunkSettings]]:
+    """Every chunk of every part with its settings, as one stream, so that one pool of
+    workers (started while the main process is still small) serves the whole run."""
+    for part in parts:
+        for chunk in part.chunks():
+            yield chunk, part.settings
 
 
 def _labels(group: str, kept: KeptParts, config: CurateConfig) -> np.ndarray:
@@ -106,20 +118,22 @@ def _take(
     """Deduplicate one processed chunk and write its rejects; returns the kept part and
     the number of rejects."""
     kept = result.kept
-    dups = index.check(kept["inchikey"], kept["source"], kept["row"])
+    dups = index.check(kept["inchikey"].tolist(), kept["source"].tolist(), kept["row"].tolist())
     is_dup = np.array([d is not None for d in dups], dtype=bool)
     rejects = result.rejects
     if is_dup.any():
         dup_rows = kept.loc[is_dup, ["source", "row", "input"]].assign(
             reason=[d for d in dups if d is not None]
         )
-        rejects = pd.concat([rejects, dup_rows], ignore_index=True).sort_values("row")
+        rejects = pd.concat([rejects, dup_rows], ignore_index=True)
+        rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
     if len(rejects):
         writer.write_table(pa.Table.from_pandas(rejects, REJECT_SCHEMA, preserve_index=False))
         reasons.add(rejects["reason"])
     keep = ~is_dup
     scaffolds = result.scaffolds
     taken = ChunkResult(
+        source=result.source,
         kept=kept.loc[keep].drop(columns=["input"]).reset_index(drop=True),
         properties=result.properties.loc[keep].reset_index(drop=True),
         scaffolds=[s for s, k in zip(scaffolds, keep, strict=True) if k] if scaffolds else None,
@@ -155,23 +169,20 @@ def curate(
     for name in OUTPUT_FILES:
         (out / name).unlink(missing_ok=True)
     index, reasons = InchiKeyIndex(), ReasonCounter()
-    groups: dict[str, KeptParts] = {}
-    per_source: dict[str, dict[str, int]] = {}
+    groups = {part.group: KeptParts() for part in parts}
+    group_of = {part.label: part.group for part in parts}
+    per_source = {part.label: {"input": 0, "kept": 0, "rejected": 0} for part in parts}
+    work = _work_items(parts)
     with pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
-        for part in parts:
-            scaffold = part.group == _USER and config.split.method == "scaffold"
-            work = partial(process_chunk, settings=ChunkSettings.from_config(config, scaffold))
-            counts = per_source.setdefault(part.label, {"input": 0, "kept": 0, "rejected": 0})
-            kept = groups.setdefault(part.group, KeptParts())
-            for result in parallel_map(
-                work, part.chunks(), config.n_jobs, progress, desc=f"curate {part.label}"
-            ):
-                taken, n_rejected = _take(result, index, reasons, writer)
-                kept.add(taken)
-                counts["kept"] += len(taken.kept)
-                counts["rejected"] += n_rejected
-                counts["input"] += len(taken.kept) + n_rejected
-            logger.info("%s: %d rows, %d kept, %d rejected", part.label, *counts.values())
+        for result in parallel_map(process_item, work, config.n_jobs, progress, desc="curate"):
+            taken, n_rejected = _take(result, index, reasons, writer)
+            groups[group_of[result.source]].add(taken)
+            counts = per_source[result.source]
+            counts["kept"] += len(taken.kept)
+            counts["rejected"] += n_rejected
+            counts["input"] += len(taken.kept) + n_rejected
+    for label, counts in per_source.items():
+        logger.info("%s: %d rows, %d kept, %d rejected", label, *counts.values())
     del index
     splits = ["train", "valid", "test"] + (["test_scaffolds"] if "moses" in sources else [])
     labels = {group: _labels(group, kept, config) for group, kept in groups.items()}

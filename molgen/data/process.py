@@ -21,7 +21,14 @@ from molgen.chem.standardize import standardize_mol
 from molgen.data.config import CurateConfig
 from molgen.utils.errors import ConfigError
 
-__all__ = ["MAX_INPUT_LENGTH", "PROPERTIES", "ChunkResult", "ChunkSettings", "process_chunk"]
+__all__ = [
+    "MAX_INPUT_LENGTH",
+    "PROPERTIES",
+    "ChunkResult",
+    "ChunkSettings",
+    "process_chunk",
+    "process_item",
+]
 
 MAX_INPUT_LENGTH = 1000
 """Inputs longer than this many characters are rejected before parsing."""
@@ -67,6 +74,7 @@ class ChunkResult:
     """What one chunk turned into.
 
     Attributes:
+        source: the chunk's ``source`` label.
         kept: ``smiles`` (canonical), ``inchikey``, ``source``, ``row``, ``input`` and the
             source's other columns, for molecules that passed (not yet deduplicated).
         properties: one row per kept molecule with the columns of :data:`PROPERTIES`.
@@ -74,6 +82,7 @@ class ChunkResult:
         rejects: ``source``, ``row``, ``input``, ``reason``.
     """
 
+    source: str
     kept: pd.DataFrame
     properties: pd.DataFrame
     scaffolds: list[str] | None
@@ -135,13 +144,14 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
     sources = chunk["source"].tolist()
     for i, text in enumerate(chunk["input"].tolist()):
         mol, result = curate_one(text, sources[i], settings)
-        key = mol_to_inchikey(mol) if mol is not None else None
-        scaffold = murcko_scaffold(mol) if mol is not None and settings.with_scaffold else ""
-        if mol is not None and key is None:
-            result = "no InChIKey (InChI generation failed)"
-        elif mol is not None and scaffold is None:
-            result = "no Murcko scaffold"
-        if mol is None or key is None or scaffold is None:
+        if mol is not None:
+            key = mol_to_inchikey(mol)
+            scaffold = murcko_scaffold(mol) if settings.with_scaffold else ""
+            if key is None:
+                mol, result = None, "no InChIKey (InChI generation failed)"
+            elif scaffold is None:
+                mol, result = None, "no Murcko scaffold"
+        if mol is None:
             reject_at.append(i)
             reasons.append(result)
             continue
@@ -157,8 +167,16 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
     rejects["input"] = rejects["input"].astype(object)
     rejects["reason"] = pd.Series(reasons, dtype=object)
     return ChunkResult(
+        source=str(sources[0]) if sources else "",
         kept=kept,
         properties=pd.DataFrame(props, columns=list(PROPERTIES)),
         scaffolds=scaffolds if settings.with_scaffold else None,
         rejects=rejects,
     )
+
+
+def process_item(item: tuple[pd.DataFrame, ChunkSettings]) -> ChunkResult:
+    """:func:`process_chunk` on a ``(chunk, settings)`` pair, for one stream of work
+    that mixes sources with different settings."""
+    chunk, settings = item
+    return process_chunk(chunk, settings)

@@ -101,15 +101,15 @@ def _find_column(source: str, columns: list[str], wanted: str) -> str:
 
 
 def _iter_smi(path: Path, source: str, chunk_size: int) -> Iterator[pd.DataFrame]:
-    """``SMILES [name]`` per line. A first line starting with ``smiles`` is a header; rows
-    are numbered by line after it, and blank lines are skipped."""
+    """``SMILES [name]`` per line (UTF-8 checked beforehand). A first line starting with
+    ``smiles`` is a header; rows are numbered by line after it; blank lines are skipped."""
     rows: list[int] = []
     inputs: list[str] = []
     names: list[str | None] = []
     header = 0
     with _open(path) as handle:
         for line_no, raw in enumerate(handle, start=1):
-            parts = raw.decode("utf-8").split(maxsplit=1)  # UTF-8 checked beforehand
+            parts = raw.decode("utf-8-sig" if line_no == 1 else "utf-8").split(maxsplit=1)
             if line_no == 1 and parts and parts[0].lower() == "smiles":
                 header = 1
                 continue
@@ -164,7 +164,19 @@ def _iter_sdf(path: Path, source: str, chunk_size: int) -> Iterator[pd.DataFrame
     props: list[dict[str, str | None]] = []
     quiet_rdkit()  # unreadable records become rejects; RDKit's own messages are noise
     with _open(path) as handle:
-        for record, mol in enumerate(Chem.ForwardSDMolSupplier(handle), start=1):
+        supplier = iter(Chem.ForwardSDMolSupplier(handle))
+        record = 0
+        while True:
+            try:
+                mol = next(supplier)
+            except StopIteration:
+                break
+            except SystemError as exc:  # how RDKit passes on a failing stream (bad gzip)
+                cause = exc.__cause__ or exc
+                raise InputError(
+                    source, f"cannot read the file ({cause})", row=record + 1
+                ) from None
+            record += 1
             rows.append(record)
             if mol is None:
                 inputs.append(None)
@@ -235,8 +247,6 @@ def iter_source_chunks(
         raise InputError(source, "file not found")
     if path.stat().st_size == 0:
         raise InputError(source, "empty file (no data rows)")
-    if fmt in ("smi", "csv", "tsv"):
-        _check_utf8(path, source, header_lines=0 if fmt == "smi" else 1)
     if fmt == "smi":
         chunks = _iter_smi(path, source, chunk_size)
     elif fmt == "sdf":
@@ -247,9 +257,14 @@ def iter_source_chunks(
         sep = "," if fmt == "csv" else "\t"
         chunks = _iter_table(path, source, sep, smiles_column, chunk_size)
     empty = True
-    for chunk in chunks:
-        empty = False
-        yield chunk
+    try:
+        if fmt in ("smi", "csv", "tsv"):
+            _check_utf8(path, source, header_lines=0 if fmt == "smi" else 1)
+        for chunk in chunks:
+            empty = False
+            yield chunk
+    except (OSError, EOFError) as exc:  # a corrupt gzip stream, or the disk failing
+        raise InputError(source, f"cannot read the file ({exc})") from None
     if empty:
         raise InputError(source, "empty file (no data rows)")
 

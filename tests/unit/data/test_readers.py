@@ -127,3 +127,18 @@ def test_unreadable_parquet_and_malformed_csv(tmp_path: Path) -> None:
     ragged.write_text("smiles,name\nCCO,a\nCCN,b,extra\n")
     with pytest.raises(InputError, match=r"ragged.csv, row 2: malformed CSV \(Expected 2 fields"):
         read_source(ragged)
+
+
+def test_corrupt_gzip_is_an_input_error(tmp_path: Path) -> None:
+    for name in ("tiny.sdf", "tiny.csv"):
+        path = tmp_path / f"{name}.gz"
+        packed = gzip.compress((DATA / name).read_bytes())
+        path.write_bytes(packed[: len(packed) // 2])
+        with pytest.raises(InputError, match=rf"{name}\.gz.*: cannot read the file"):
+            read_source(path)
+
+
+def test_smi_with_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.smi"
+    path.write_bytes("\ufeffCCO ethanol\n".encode())
+    assert read_source(path)["input"].tolist() == ["CCO"]
