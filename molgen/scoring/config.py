@@ -19,9 +19,14 @@ NUMERIC_PROPERTIES = (
 class Transform(StrictModel):
     """Maps a raw property value to a desirability in [0, 1].
 
+    With ``s(z) = 1 / (1 + exp(-z))`` (exact formulas in
+    :func:`molgen.scoring.desirability.desirability`):
+
     - ``step``: 1 inside [low, high], else 0 (either bound may be omitted).
-    - ``sigmoid``: rises around ``low`` (or falls around ``high``) with steepness ``k``.
-    - ``double_sigmoid``: ~1 between ``low`` and ``high``, falling off on both sides.
+    - ``sigmoid``: ``s(k (x - low))`` rising through 0.5 at ``low``, or
+      ``s(k (high - x))`` falling through 0.5 at ``high``.
+    - ``double_sigmoid``: ``s(k (x - low)) * s(k (high - x))``, ~1 between ``low`` and
+      ``high``, falling off on both sides.
     """
 
     kind: Literal["step", "sigmoid", "double_sigmoid"]
@@ -69,6 +74,8 @@ def _default_components() -> list[DesirabilityComponent]:
 class ScoreConfig(StrictModel):
     """The score stage: which composite score, and how to parallelise."""
 
-    components: list[DesirabilityComponent] = Field(default_factory=_default_components)
+    components: list[DesirabilityComponent] = Field(
+        default_factory=_default_components, min_length=1
+    )
     chunk_size: int = Field(default=2_000, ge=1)
     n_jobs: int = Field(default=0, description="Worker processes; 0 = all cores.")
