@@ -17,6 +17,12 @@ DEVICES = [
 ]
 
 
+@pytest.fixture(params=DEVICES)
+def device(request: pytest.FixtureRequest) -> str:
+    """Each torch device to test on: CPU always, CUDA when present."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """Folder of tiny test inputs."""
