@@ -9,6 +9,7 @@ from typing import Any
 import mlflow
 import pandas as pd
 from molgen.data.curate import curate
+from molgen.data.moses import fetch_moses
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import (
@@ -47,6 +48,12 @@ def curate_dataset(config: CurateConfig, key: str, out_dir: str) -> dict[str, An
     return done_result(out_dir, "curate")["summary"]
 
 
+@task(name="fetch-moses", retries=3, retry_delay_seconds=10)
+def fetch_moses_files() -> dict[str, str]:
+    """Download (once) and cache the MOSES CSVs; network I/O, so it retries."""
+    return {split: str(path) for split, path in fetch_moses().items()}
+
+
 @task(name="publish-dataset", retries=2, retry_delay_seconds=2)
 def publish_dataset(cached_dir: str, out_dir: str) -> str:
     """Link the cached dataset into the run's output directory."""
@@ -72,6 +79,8 @@ def curate_flow(
     cached = cache_root() / "curate" / key
     with tracked_stage("curate", config.tracking, parent_run_id):
         log_config(section, "curate.")
+        if "moses" in section.sources:
+            fetch_moses_files()
         summary = unless_done(curate_dataset, "curate", cached, key)(section, key, str(cached))
         publish_dataset(str(cached), out_dir)
         out = Path(out_dir)

@@ -95,3 +95,12 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert len(stage_tasks) == 4 and all(t.state.name == "Cached" for t in stage_tasks), [
         (t.name, t.state.name) for t in stage_tasks
     ]
+
+
+def test_failed_stage_fails_the_flow_with_a_clear_message(workdir, prefect_harness):
+    config = tiny_config()
+    config.curate.split.valid_fraction = 0.0
+    state = pipeline(config, str(workdir / "run"), return_state=True)
+    assert state.is_failed()
+    message = str(state.message) + str(state.result(raise_on_failure=False))
+    assert "valid split is empty" in message
