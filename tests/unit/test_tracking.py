@@ -39,7 +39,7 @@ def test_resolve_model_path(tmp_path):
         resolve_model_path(str(tmp_path / "nope.pt"))
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match="no checkpoint.pt"):
+    with pytest.raises(InputError, match=r"no checkpoint\.pt"):
         resolve_model_path(str(empty))
 
 
