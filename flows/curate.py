@@ -8,8 +8,6 @@ from typing import Any
 
 import mlflow
 import pandas as pd
-from molgen.data.curate import curate
-from molgen.data.moses import fetch_moses
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import (
@@ -26,6 +24,8 @@ from flows.stage_cache import (
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.config import CurateConfig
+from molgen.data.curate import curate
+from molgen.data.moses import fetch_moses
 from molgen.tracking import log_config, log_dataset, log_metrics
 
 __all__ = ["curate_flow", "curate_key"]

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
-from molgen.sampling.run import sample_to_file
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stage_key, unless_done
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.sampling.config import SampleConfig
+from molgen.sampling.run import sample_to_file
 from molgen.tracking import log_config, log_metrics, resolve_model_path
 from molgen.utils.hashing import hash_files
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import mlflow
-from molgen.scoring.run import score_to_file
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import (
@@ -20,6 +19,7 @@ from flows.stage_cache import (
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.scoring.config import ScoreConfig
+from molgen.scoring.run import score_to_file
 from molgen.tracking import log_config, log_metrics
 
 __all__ = ["score_flow"]

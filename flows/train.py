@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
-from molgen.training.run import train_model
 from prefect import flow, get_run_logger, task
 
 from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stage_key, unless_done
@@ -16,6 +15,7 @@ from molgen.data.dataset import CuratedDataset
 from molgen.models.base import ModelConfig
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
+from molgen.training.run import train_model
 
 __all__ = ["train_flow"]
 
