@@ -52,6 +52,10 @@ def _chunk_size(n: int, n_jobs: int, max_size: int) -> int:
 class Scorer:
     """Maps a batch of SMILES to composite scores in [0, 1] (invalid SMILES score 0).
 
+    Usable as the reward of a reinforcement-learning loop: ``scorer(smiles)`` returns one
+    float per input. A batch that fits in one chunk is scored in this process, so frequent
+    small calls pay no process start-up; larger ones are split over ``config.n_jobs``.
+
     Args:
         config: the composite score (``components``) and parallelism.
         train_smiles: canonical SMILES of the training set (as stored by curate); when
