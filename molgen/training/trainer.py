@@ -91,6 +91,7 @@ class _Run:
     state: RunProgress
     budget: float | None
     log: MetricLogger
+    steps_per_epoch: int = 0
     total_steps: int = 0
     train_seconds: float = 0.0
     train_tokens: int = 0
@@ -190,8 +191,8 @@ class Trainer:
             budget=cfg.max_minutes * 60 if cfg.max_minutes else None,
             log=log_metrics or (lambda metrics, step: None),
         )
-        steps_per_epoch = len(bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, 0))
-        run.total_steps = cfg.max_epochs * steps_per_epoch
+        run.steps_per_epoch = len(bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, 0))
+        run.total_steps = cfg.max_epochs * run.steps_per_epoch
         stopped = self._stop_reason(state, run.elapsed(), run.budget)
         with tqdm(
             total=run.total_steps, initial=state.global_step, disable=not cfg.progress_bar
@@ -294,14 +295,11 @@ class Trainer:
         else:
             state.bad_epochs += 1
         state.elapsed_seconds = run.elapsed()
+        epoch = state.epoch + state.batch_in_epoch / run.steps_per_epoch  # partial if time ran out
         epoch_loss = (run.epoch_sum / run.epoch_count.clamp(min=1)).item()
-        metrics = {
-            "epoch": float(state.epoch),
-            "epoch_train_loss": epoch_loss,
-            "val_loss": val_loss,
-        }
+        metrics = {"epoch": epoch, "epoch_train_loss": epoch_loss, "val_loss": val_loss}
         run.log({**metrics, "best_val_loss": state.best_val_loss}, state.global_step)
-        logger.info("epoch %d: train %.4f, valid %.4f", state.epoch, epoch_loss, val_loss)
+        logger.info("epoch %.2f: train %.4f, valid %.4f", epoch, epoch_loss, val_loss)
 
     def _validate(self, run: _Run) -> float:
         """Token-level mean NLL over the validation items."""
