@@ -193,7 +193,7 @@ class Trainer:
         )
         run.steps_per_epoch = len(bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, 0))
         run.total_steps = cfg.max_epochs * run.steps_per_epoch
-        stopped = self._stop_reason(state, run.elapsed(), run.budget)
+        stopped = self._stop_reason(state, run.elapsed(), run.train_budget())
         with tqdm(
             total=run.total_steps, initial=state.global_step, disable=not cfg.progress_bar
         ) as run.bar:
@@ -205,7 +205,7 @@ class Trainer:
                 stopped = (
                     "max_minutes"
                     if out_of_time
-                    else self._stop_reason(state, run.elapsed(), run.budget)
+                    else self._stop_reason(state, run.elapsed(), run.train_budget())
                 )
         logger.info("training stopped (%s) after %d steps", stopped, state.global_step)
         return TrainResult(
@@ -274,13 +274,13 @@ class Trainer:
         run.scaler.update()
         return loss.detach().float() * count, count
 
-    def _stop_reason(self, state: RunProgress, elapsed: float, budget: float | None) -> str:
-        """Why training must stop now, or ``""`` to go on."""
+    def _stop_reason(self, state: RunProgress, elapsed: float, limit: float | None) -> str:
+        """Why training must stop now, or ``""`` to go on (``limit``: the training time)."""
         if state.bad_epochs >= self.config.patience:
             return "early_stopping"
         if state.epoch >= self.config.max_epochs:
             return "max_epochs"
-        if budget is not None and elapsed >= budget:
+        if limit is not None and elapsed >= limit:
             return "max_minutes"
         return ""
 

@@ -99,6 +99,8 @@ def test_wall_clock_budget_is_respected(smiles: list[str], tmp_path: Path) -> No
     assert read_checkpoint(result.checkpoint)["trainer_state"]["progress"]["global_step"] == (
         result.steps
     )
+    again = make(smiles).fit(smiles[:100], smiles[100:150], config, tmp_path, resume=True)
+    assert (again.steps, again.stopped_because) == (result.steps, "max_minutes")
 
 
 def test_resume_after_a_kill_matches_an_uninterrupted_run(
