@@ -25,6 +25,8 @@ class RunProgress:
         bad_epochs: validations in a row without improvement (early-stopping counter).
         elapsed_seconds: wall-clock time spent, over all sessions.
         val_seconds: duration of the last validation (reserved before a time limit).
+        stopped_because: why the session that wrote this state stopped (``""`` if it did not).
+        budget_seconds: that session's wall-clock budget, or None.
     """
 
     epoch: int = 0
@@ -34,6 +36,8 @@ class RunProgress:
     bad_epochs: int = 0
     elapsed_seconds: float = 0.0
     val_seconds: float = 0.0
+    stopped_because: str = ""
+    budget_seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for a checkpoint."""

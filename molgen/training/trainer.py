@@ -193,7 +193,7 @@ class Trainer:
         )
         run.steps_per_epoch = len(bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, 0))
         run.total_steps = cfg.max_epochs * run.steps_per_epoch
-        stopped = self._stop_reason(state, run.elapsed(), run.train_budget())
+        stopped = self._stop_reason(run)
         with tqdm(
             total=run.total_steps, initial=state.global_step, disable=not cfg.progress_bar
         ) as run.bar:
@@ -201,12 +201,9 @@ class Trainer:
             while not stopped:
                 out_of_time = self._train_epoch(run)
                 self._end_of_epoch(run)
+                stopped = "max_minutes" if out_of_time else self._stop_reason(run)
+                state.stopped_because, state.budget_seconds = stopped, run.budget
                 self._checkpoint(run, last, best, data_hash)
-                stopped = (
-                    "max_minutes"
-                    if out_of_time
-                    else self._stop_reason(state, run.elapsed(), run.train_budget())
-                )
         logger.info("training stopped (%s) after %d steps", stopped, state.global_step)
         return TrainResult(
             checkpoint=str(last),
@@ -274,13 +271,20 @@ class Trainer:
         run.scaler.update()
         return loss.detach().float() * count, count
 
-    def _stop_reason(self, state: RunProgress, elapsed: float, limit: float | None) -> str:
-        """Why training must stop now, or ``""`` to go on (``limit``: the training time)."""
+    def _stop_reason(self, run: _Run) -> str:
+        """Why training must stop now, or ``""`` to go on.
+
+        A run that ran out of time stays stopped when resumed with a budget no larger.
+        """
+        state, limit = run.state, run.train_budget()
         if state.bad_epochs >= self.config.patience:
             return "early_stopping"
         if state.epoch >= self.config.max_epochs:
             return "max_epochs"
-        if limit is not None and elapsed >= limit:
+        if limit is not None and run.elapsed() >= limit:
+            return "max_minutes"
+        timed_out = state.stopped_because == "max_minutes" and state.budget_seconds is not None
+        if timed_out and run.budget is not None and run.budget <= state.budget_seconds:
             return "max_minutes"
         return ""
 

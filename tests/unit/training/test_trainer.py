@@ -101,6 +101,9 @@ def test_wall_clock_budget_is_respected(smiles: list[str], tmp_path: Path) -> No
     )
     again = make(smiles).fit(smiles[:100], smiles[100:150], config, tmp_path, resume=True)
     assert (again.steps, again.stopped_because) == (result.steps, "max_minutes")
+    longer = train_config(max_epochs=10_000, max_minutes=0.03)
+    extended = make(smiles).fit(smiles[:100], smiles[100:150], longer, tmp_path, resume=True)
+    assert extended.steps > result.steps and 1.5 <= extended.seconds < 1.8 * 1.5
 
 
 def test_resume_after_a_kill_matches_an_uninterrupted_run(
