@@ -14,6 +14,7 @@ from molgen.models.loading import load_generator
 from molgen.models.registry import create_generator
 from molgen.training.config import TrainConfig
 from molgen.utils.errors import InputError
+from molgen.utils.runtime import seed_everything
 
 __all__ = ["train_model"]
 
@@ -58,6 +59,7 @@ def train_model(
         log.info("resuming from %s", last)
         generator = load_generator(last, device=train.device)
     else:
+        seed_everything(train.seed)  # the weight initialisation, too, is seeded
         vocabulary = Vocabulary.build(train_smiles).to_list()
         generator = create_generator(model, vocabulary, device=train.device)
     result = generator.fit(
