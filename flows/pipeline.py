@@ -79,7 +79,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "model_uri": trained.get("model_uri"),
             "model": config.model.name,
             "metrics": headline,
-            "curate": {k: curated.get(k) for k in ("input", "kept", "rejected")},
+            "curate": {k: curated.get(k) for k in ("input", "kept", "rejected", "seconds")},
             "train": trained,
             "sample": sampled,
             "score": scored,
