@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,8 +109,6 @@ def metric_logger(run_id: str) -> MetricLogger:
     client = MlflowClient()
 
     def log(metrics: dict[str, float], step: int) -> None:
-        import time
-
         now = int(time.time() * 1000)
         batch = [
             Metric(key=k, value=float(v), timestamp=now, step=step)

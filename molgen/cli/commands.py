@@ -13,6 +13,7 @@ from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.data.dataset import CuratedDataset
 from molgen.tracking import resolve_model_path
 from molgen.utils.errors import InputError
+from molgen.utils.tables import TABLE_SUFFIXES
 
 __all__ = ["curate", "run", "sample", "score", "train"]
 
@@ -104,5 +105,5 @@ def score(args: argparse.Namespace) -> None:
 
 
 def _check_output(path: str) -> None:
-    if Path(path).suffix.lower() not in (".csv", ".parquet"):
+    if Path(path).suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "output must end in .csv or .parquet")
