@@ -50,6 +50,13 @@ class Generator(Protocol):
     config: ModelConfig
     device: torch.device
 
+    @classmethod
+    def for_training(
+        cls, config: ModelConfig, train_smiles: Sequence[str], device: str | torch.device
+    ) -> Self:
+        """An untrained generator set up for ``train_smiles`` (e.g. its vocabulary)."""
+        ...
+
     def fit(
         self,
         train: Sequence[str],

@@ -17,6 +17,7 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, tuple[type[ModelConfig], type]] = {}
+_BUILTIN_FAMILIES = ("char_rnn",)  # subpackages of molgen.models that register a family
 
 G = TypeVar("G", bound=type)
 
@@ -35,7 +36,10 @@ def register_model(name: str, config_class: type[ModelConfig]) -> Callable[[G], 
 
 def _ensure_builtin_families() -> None:
     # Importing the families runs their @register_model decorators.
-    import molgen.models.char_rnn  # noqa: F401
+    import importlib
+
+    for family in _BUILTIN_FAMILIES:
+        importlib.import_module(f"molgen.models.{family}")
 
 
 def known_models() -> list[str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from molgen.utils.config import StrictModel
 
 __all__ = ["TrainConfig"]
+
+_Beta = Annotated[float, Field(ge=0, lt=1)]
 
 
 class TrainConfig(StrictModel):
@@ -17,6 +19,9 @@ class TrainConfig(StrictModel):
     batch_size: int = Field(default=128, ge=1)
     lr: float = Field(default=1e-3, gt=0)
     weight_decay: float = Field(default=0.0, ge=0)
+    betas: tuple[_Beta, _Beta] = Field(
+        default=(0.9, 0.999), description="AdamW's moment decay rates (GANs use lower)."
+    )
     lr_schedule: Literal["constant", "cosine"] = Field(
         default="cosine",
         description="cosine: linear warm-up, then cosine decay to lr*min_lr_ratio over the "

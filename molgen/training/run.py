@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 from molgen.data.dataset import CuratedDataset
-from molgen.data.tokenizer import Vocabulary
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.loading import load_generator
-from molgen.models.registry import create_generator
+from molgen.models.registry import generator_class
 from molgen.training.config import TrainConfig
 from molgen.utils.errors import InputError
 from molgen.utils.runtime import seed_everything
@@ -60,8 +59,8 @@ def train_model(
         generator = load_generator(last, device=train.device)
     else:
         seed_everything(train.seed)  # the weight initialisation, too, is seeded
-        vocabulary = Vocabulary.build(train_smiles).to_list()
-        generator = create_generator(model, vocabulary, device=train.device)
+        family = generator_class(model.name)
+        generator = family.for_training(model, train_smiles, device=train.device)
     result = generator.fit(
         train_smiles,
         valid_smiles,

@@ -4,6 +4,15 @@ A family plugs in through the :class:`Trainable` hooks (encode, collate, loss); 
 owns the generic machinery: device, seeding, AdamW, gradient clipping, mixed precision on
 CUDA, the warm-up + cosine schedule, length-bucketed batches, validation, early stopping,
 per-epoch checkpoints, resuming and the wall-clock budget.
+
+A family may also define these optional hooks, which the trainer calls when present:
+
+- ``set_progress(step, done)`` before every optimiser step, with the global step and the
+  fraction of the budget used (KL annealing, a GAN's critic/generator alternation);
+- ``interval_metrics() -> dict[str, float]`` at every logging interval (e.g. a VAE's
+  reconstruction and KL terms, averaged since the last call);
+- ``epoch_metrics(val_items) -> dict[str, float]`` after each validation, in eval mode
+  without gradients (e.g. active latent units, the uniqueness of periodic samples).
 """
 
 from __future__ import annotations
@@ -172,7 +181,9 @@ class Trainer:
         model.to(device)
         seed_everything(cfg.seed)
         params = [p for p in model.module.parameters() if p.requires_grad]
-        optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        optimizer = torch.optim.AdamW(
+            params, lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay
+        )
         amp = _amp_dtype(device, cfg.mixed_precision)
         scaler = torch.amp.GradScaler(device.type, enabled=amp == torch.float16)
         state = RunProgress()
@@ -235,6 +246,9 @@ class Trainer:
                 schedule=cfg.lr_schedule,
                 min_lr_ratio=cfg.min_lr_ratio,
             )
+            set_progress = getattr(run.model, "set_progress", None)
+            if set_progress is not None:
+                set_progress(state.global_step, done)
             weighted, count = self._step(run, idx, lr)
             run.epoch_sum, run.epoch_count = run.epoch_sum + weighted, run.epoch_count + count
             interval_sum, interval_count = interval_sum + weighted, interval_count + count
@@ -250,6 +264,9 @@ class Trainer:
                 run.bar.set_postfix(loss=f"{step_loss:.3f}")
                 speed = run.train_tokens / run.train_seconds
                 metrics = {"train_loss": step_loss, "lr": lr, "tokens_per_second": speed}
+                interval_metrics = getattr(run.model, "interval_metrics", None)
+                if interval_metrics is not None:
+                    metrics.update(interval_metrics())
                 run.log(metrics, state.global_step)
                 tick = time.monotonic()
         state.epoch, state.batch_in_epoch = state.epoch + 1, 0
@@ -302,6 +319,7 @@ class Trainer:
         epoch = state.epoch + state.batch_in_epoch / run.steps_per_epoch  # partial if time ran out
         epoch_loss = (run.epoch_sum / run.epoch_count.clamp(min=1)).item()
         metrics = {"epoch": epoch, "epoch_train_loss": epoch_loss, "val_loss": val_loss}
+        metrics.update(self._epoch_metrics(run))
         run.log({**metrics, "best_val_loss": state.best_val_loss}, state.global_step)
         logger.info("epoch %.2f: train %.4f, valid %.4f", epoch, epoch_loss, val_loss)
 
@@ -318,6 +336,18 @@ class Trainer:
                 total, count = total + nll.float(), count + n
         model.module.train()
         return (total / count.clamp(min=1)).item()
+
+    def _epoch_metrics(self, run: _Run) -> dict[str, float]:
+        """The family's own end-of-epoch metrics (its ``epoch_metrics`` hook), if any."""
+        hook = getattr(run.model, "epoch_metrics", None)
+        if hook is None:
+            return {}
+        run.model.module.eval()
+        try:
+            with torch.no_grad():
+                return dict(hook(run.val_items))
+        finally:
+            run.model.module.train()
 
     def _checkpoint(self, run: _Run, last: Path, best: Path, data_hash: str) -> None:
         """Write ``last.pt`` (with all that resuming needs) and, if validation improved,

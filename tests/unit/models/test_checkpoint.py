@@ -109,5 +109,5 @@ def test_mismatched_weights_are_refused(tmp_path: Path, vocabulary: list[str]) -
     checkpoint = read_checkpoint(tmp_path / "m.pt")
     checkpoint["config"]["hidden_size"] = 32
     write_checkpoint(checkpoint, tmp_path / "m.pt")
-    with pytest.raises(InputError, match="inconsistent CharRNN checkpoint"):
+    with pytest.raises(InputError, match="inconsistent char_rnn checkpoint"):
         CharRNNGenerator.load(tmp_path / "m.pt")
