@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SerializeAsAny, field_validator
+from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from molgen.data.config import CurateConfig
 from molgen.models.base import ModelConfig
@@ -18,7 +18,15 @@ from molgen.scoring.config import ScoreConfig
 from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
 
-__all__ = ["PipelineConfig", "TrackingConfig", "load_pipeline_config"]
+__all__ = [
+    "FamilyConfig",
+    "PipelineConfig",
+    "TrackingConfig",
+    "load_pipeline_config",
+    "model_by_name",
+]
+
+_LABEL = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
 class TrackingConfig(StrictModel):
@@ -32,12 +40,65 @@ class TrackingConfig(StrictModel):
     )
 
 
+def model_by_name(value: Any) -> Any:
+    """Validate a model section with the config class its ``name`` selects."""
+    if isinstance(value, dict):
+        name = value.get("name", "char_rnn")
+        return model_config_class(str(name)).model_validate({**value, "name": name})
+    return value
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, StrictModel):
+        return value.model_dump(mode="json")
+    return dict(value) if isinstance(value, dict) else {}
+
+
+class FamilyConfig(StrictModel):
+    """One model family of a pipeline: what it is, and how it is trained and sampled.
+
+    In TOML a ``[[families]]`` entry gives ``[families.model]`` and, optionally,
+    ``[families.train]`` and ``[families.sample]``: those hold only the keys that differ from
+    the pipeline's top-level ``[train]`` and ``[sample]`` sections, which every family
+    starts from.
+    """
+
+    label: str = Field(
+        default="",
+        pattern=rf"{_LABEL}|^$",
+        description="Name of the family's run and output folder; defaults to model.name.",
+    )
+    model: SerializeAsAny[ModelConfig]
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    sample: SampleConfig = Field(default_factory=SampleConfig)
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _model_by_name(cls, value: Any) -> Any:
+        return model_by_name(value)
+
+    @model_validator(mode="after")
+    def _default_label(self) -> FamilyConfig:
+        if not self.label:
+            self.label = self.model.name
+        return self
+
+
 class PipelineConfig(StrictModel):
-    """Every stage's settings. Each section has working defaults."""
+    """Every stage's settings. Each section has working defaults.
+
+    ``model`` names one family. To train several in one run, list them under ``families``
+    instead; each is trained, sampled and scored in its own nested MLflow run, so they can be
+    compared side by side.
+    """
 
     curate: CurateConfig = Field(default_factory=CurateConfig)
     model: SerializeAsAny[ModelConfig] = Field(
         default_factory=lambda: model_config_class("char_rnn")()
+    )
+    families: list[FamilyConfig] = Field(
+        default_factory=list,
+        description="Several families in one pipeline; when given, ``model`` is not used.",
     )
     train: TrainConfig = Field(default_factory=TrainConfig)
     sample: SampleConfig = Field(default_factory=SampleConfig)
@@ -47,13 +108,49 @@ class PipelineConfig(StrictModel):
     @field_validator("model", mode="before")
     @classmethod
     def _model_by_name(cls, value: Any) -> Any:
-        """Validate the model section with the config class its ``name`` selects."""
-        if isinstance(value, ModelConfig):
-            return value
-        if isinstance(value, dict):
-            name = value.get("name", "char_rnn")
-            return model_config_class(str(name)).model_validate({**value, "name": name})
-        return value
+        return model_by_name(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _families_start_from_top_level(cls, data: Any) -> Any:
+        """Lay each family's ``train``/``sample`` keys over the top-level sections."""
+        if not isinstance(data, dict) or not isinstance(data.get("families"), list):
+            return data
+        base = {key: _as_dict(data.get(key, {})) for key in ("train", "sample")}
+        families = []
+        for family in data["families"]:
+            if isinstance(family, dict):
+                family = {
+                    **family,
+                    **{key: {**base[key], **_as_dict(family.get(key, {}))} for key in base},
+                }
+            families.append(family)
+        return {**data, "families": families}
+
+    @model_validator(mode="after")
+    def _labels_are_unique(self) -> PipelineConfig:
+        labels = [family.label for family in self.families]
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        if repeated:
+            raise ValueError(f"family labels must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def family_configs(self) -> list[FamilyConfig]:
+        """The families this pipeline trains: ``families``, or the one ``model``."""
+        if self.families:
+            return list(self.families)
+        return [FamilyConfig(model=self.model, train=self.train, sample=self.sample)]
+
+    def for_family(self, family: FamilyConfig) -> PipelineConfig:
+        """A single-family copy of this config, as the stage flows take it."""
+        return self.model_copy(
+            update={
+                "model": family.model,
+                "train": family.train,
+                "sample": family.sample,
+                "families": [],
+            }
+        )
 
 
 def load_pipeline_config(path: str | Path | None) -> PipelineConfig:

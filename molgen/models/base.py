@@ -14,10 +14,14 @@ from molgen.utils.config import StrictModel
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from molgen.training.config import TrainConfig
 
-__all__ = ["Generator", "MetricLogger", "ModelConfig", "TrainResult"]
+__all__ = ["Generator", "LikelihoodUnavailable", "MetricLogger", "ModelConfig", "TrainResult"]
 
 MetricLogger = Callable[[dict[str, float], int], None]
 """Receives ``(metrics, step)``; the pipeline passes one that logs to MLflow."""
+
+
+class LikelihoodUnavailable(NotImplementedError):
+    """Raised by ``likelihood`` in families with no tractable density (e.g. a GAN)."""
 
 
 class ModelConfig(StrictModel):
@@ -84,7 +88,11 @@ class Generator(Protocol):
         ...
 
     def likelihood(self, smiles: Sequence[str], batch_size: int = 1024) -> np.ndarray:
-        """Log-likelihood of each SMILES under the model (``-inf`` if it cannot be encoded)."""
+        """Log-likelihood of each SMILES under the model (``-inf`` if it cannot be encoded).
+
+        Families whose likelihood is a bound (the VAE's ELBO) say so; families with none
+        (LatentGAN) raise :class:`LikelihoodUnavailable`.
+        """
         ...
 
     def save(self, path: str | Path, *, extra: dict[str, Any] | None = None) -> None:
