@@ -42,12 +42,10 @@ def main() -> None:
     )  # fmt: skip
     wall = time.perf_counter() - started
     summary = json.loads((work / "run" / "summary.json").read_text())
-    stages = {
-        "curate": summary["curate"].get("seconds"),
-        "train": summary["train"].get("seconds"),
-        "sample": summary["sample"].get("seconds"),
-        "score": summary["score"].get("seconds"),
-    }
+    stages: dict[str, float | None] = {"curate": summary["curate"].get("seconds")}
+    for label, family in summary["families"].items():
+        for stage in ("train", "sample", "score"):
+            stages[f"{label}/{stage}"] = family[stage].get("seconds")
     stage_total = sum(v for v in stages.values() if v)
     print(
         json.dumps(

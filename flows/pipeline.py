@@ -1,4 +1,5 @@
-"""The whole pipeline: curate -> train -> sample -> score, under one MLflow parent run."""
+"""The whole pipeline: curate, then train -> sample -> score for each model family, under one
+MLflow parent run."""
 
 from __future__ import annotations
 
@@ -11,37 +12,52 @@ import mlflow
 from prefect import flow, get_run_logger
 
 from flows.curate import curate_flow
-from flows.sample import sample_flow
-from flows.score import score_flow
-from flows.train import train_flow
-from molgen.config import PipelineConfig
+from flows.family import family_flow, family_layout
+from molgen.config import FamilyConfig, PipelineConfig
 from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["pipeline", "run_layout"]
+__all__ = ["pipeline", "run_layout", "with_pipeline_vae"]
 
 
 def run_layout(out_dir: str | Path) -> dict[str, Path]:
-    """Where each stage writes inside a pipeline run's output directory."""
+    """Where the shared stages write inside a pipeline run's output directory.
+
+    Each family writes into ``out_dir/<label>/`` (see :func:`flows.family.family_layout`).
+    """
     out = Path(out_dir)
-    return {
-        "data": out / "data",
-        "model": out / "model",
-        "samples": out / "samples.parquet",
-        "scores": out / "scores.parquet",
-        "summary": out / "summary.json",
-    }
+    return {"data": out / "data", "summary": out / "summary.json"}
+
+
+def with_pipeline_vae(
+    family: FamilyConfig, earlier: list[FamilyConfig], out_dir: str | Path
+) -> FamilyConfig:
+    """A LatentGAN family with no ``vae_checkpoint`` reuses the pipeline's first VAE family.
+
+    Other families, and a LatentGAN with a checkpoint or with no VAE family before it, come
+    back unchanged (the train stage then trains the LatentGAN's own VAE first).
+    """
+    if family.model.name != "latent_gan" or getattr(family.model, "vae_checkpoint", None):
+        return family
+    vae = next((f for f in earlier if f.model.name == "vae"), None)
+    if vae is None:
+        return family
+    checkpoint = family_layout(Path(out_dir) / vae.label)["model"] / "checkpoint.pt"
+    model = family.model.model_copy(update={"vae_checkpoint": str(checkpoint)})
+    return family.model_copy(update={"model": model})
 
 
 @flow(name="pipeline")
 def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
-    """Run every stage in order and write ``summary.json`` into ``out_dir``.
+    """Curate once, then train, sample and score every family, and write ``summary.json``.
 
-    Each stage is a subflow with its own nested MLflow run under the pipeline's run. A rerun
-    with the same config and ``out_dir`` skips the stages that already finished.
+    Each family runs in its own MLflow run nested under the pipeline's, with its stage runs
+    nested under that. A rerun with the same config and ``out_dir`` skips the stages that
+    already finished.
 
     Returns:
-        The summary: the MLflow parent run id, output paths and headline metrics.
+        The summary: the MLflow parent run id, the curate summary, and per family its model
+        URI, headline metrics, stage results and output paths.
     """
     logger = get_run_logger()
     paths = run_layout(out_dir)
@@ -53,39 +69,32 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
         log_config(config)
         data = str(paths["data"])
         curated = curate_flow(config, data, parent_run_id=parent_id)
-        trained = train_flow(
-            config, data, str(paths["model"]), resume=True, parent_run_id=parent_id
-        )
-        sampled = sample_flow(
-            config, str(paths["model"]), str(paths["samples"]), data, parent_run_id=parent_id
-        )
-        scored = score_flow(
-            config, str(paths["samples"]), str(paths["scores"]), data, parent_run_id=parent_id
-        )
-        headline = {
-            "validity": sampled.get("validity"),
-            "uniqueness": sampled.get("uniqueness"),
-            "novelty": sampled.get("novelty"),
-            "best_val_loss": trained.get("best_val_loss"),
-            "mean_score": scored.get("score_mean"),
-            "mean_qed": scored.get("qed_mean"),
-            "curated_kept": curated.get("kept"),
-            "wall_seconds": round(time.perf_counter() - started, 1),
-        }
-        log_metrics(headline)
+        families: dict[str, Any] = {}
+        done: list[FamilyConfig] = []
+        for family in config.family_configs():
+            family = with_pipeline_vae(family, done, out_dir)
+            families[family.label] = family_flow(
+                config.for_family(family),
+                family.label,
+                data,
+                str(Path(out_dir) / family.label),
+                parent_run_id=parent_id,
+            )
+            done.append(family)
+        for label, result in families.items():
+            log_metrics({f"{label}/{key}": value for key, value in result["metrics"].items()})
+        wall = round(time.perf_counter() - started, 1)
+        log_metrics({"curated_kept": curated.get("kept"), "wall_seconds": wall})
         summary = {
             "mlflow_run_id": parent_id,
             "mlflow_tracking_uri": mlflow.get_tracking_uri(),
-            "model_uri": trained.get("model_uri"),
-            "model": config.model.name,
-            "metrics": headline,
+            "wall_seconds": wall,
             "curate": {k: curated.get(k) for k in ("input", "kept", "rejected", "seconds")},
-            "train": trained,
-            "sample": sampled,
-            "score": scored,
+            "metrics": {label: result["metrics"] for label, result in families.items()},
+            "families": families,
             "outputs": {k: str(v) for k, v in paths.items()},
         }
         paths["summary"].write_text(json.dumps(summary, indent=2, default=str))
         mlflow.log_artifact(str(paths["summary"]))
-    logger.info("pipeline finished: %s", json.dumps(headline))
+    logger.info("pipeline finished: %s", json.dumps(summary["metrics"]))
     return summary

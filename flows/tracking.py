@@ -15,7 +15,10 @@ __all__ = ["tracked_stage"]
 
 @contextmanager
 def tracked_stage(
-    name: str, tracking: TrackingConfig, parent_run_id: str | None = None
+    name: str,
+    tracking: TrackingConfig,
+    parent_run_id: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> Iterator[mlflow.ActiveRun]:
     """Open the MLflow run of a stage.
 
@@ -24,5 +27,5 @@ def tracked_stage(
     """
     if mlflow.active_run() is None:
         configure_tracking(tracking.tracking_uri, tracking.experiment)
-    with stage_run(name, parent_run_id=parent_run_id) as run:
+    with stage_run(name, parent_run_id=parent_run_id, tags=tags) as run:
         yield run

@@ -15,7 +15,7 @@ from molgen.tracking import resolve_model_path
 from molgen.utils.errors import InputError
 from molgen.utils.tables import TABLE_SUFFIXES
 
-__all__ = ["curate", "run", "sample", "score", "train"]
+__all__ = ["analogs", "curate", "interpolate", "run", "sample", "score", "train"]
 
 
 def _emit(result: dict[str, Any]) -> None:
@@ -107,3 +107,25 @@ def score(args: argparse.Namespace) -> None:
 def _check_output(path: str) -> None:
     if Path(path).suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "output must end in .csv or .parquet")
+
+
+def analogs(args: argparse.Namespace) -> None:
+    """``molgen analogs``: molecules decoded around a molecule's VAE latent code."""
+    from molgen.cli import latent
+
+    if args.n < 1:
+        raise InputError("-n", "must be at least 1")
+    if args.out:
+        _check_output(args.out)
+    _emit(latent.analogs(args))
+
+
+def interpolate(args: argparse.Namespace) -> None:
+    """``molgen interpolate``: molecules on the VAE latent path between two molecules."""
+    from molgen.cli import latent
+
+    if args.steps < 2:
+        raise InputError("--steps", "must be at least 2 (the two endpoints)")
+    if args.out:
+        _check_output(args.out)
+    _emit(latent.interpolate(args))

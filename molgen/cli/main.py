@@ -30,6 +30,13 @@ EXAMPLES = {
     "score": """examples:
   molgen score samples.csv --out scores.parquet
   molgen score candidates.sdf --out scores.csv --data data/mine""",
+    "analogs": """examples:
+  molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 50 --model runs/today/vae/model
+  molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 200 --radius 0.5 --out analogs.csv
+  (without --model: the VAE of the newest pipeline run under ./runs)""",
+    "interpolate": """examples:
+  molgen interpolate 'c1ccccc1O' 'CC(=O)Nc1ccc(O)cc1' --model runs/today/vae/model
+  molgen interpolate 'c1ccccc1O' 'CCN(CC)CC' --steps 20 --out path.csv""",
 }
 
 
@@ -58,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(cmd)
         return cmd
 
-    run = add("run", "Run the whole pipeline: curate, train, sample, score.")
+    run = add("run", "Run the whole pipeline: curate, then train, sample, score each family.")
     run.add_argument("--out", metavar="DIR", help="output directory (default runs/<timestamp>)")
     run.set_defaults(handler=commands.run)
 
@@ -90,6 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
     score.add_argument("--smiles-column", metavar="NAME", default="smiles")
     score.set_defaults(handler=commands.score)
+
+    analogs = add("analogs", "Analogues of a molecule from a VAE's latent space.")
+    analogs.add_argument("smiles", metavar="SMILES")
+    analogs.add_argument("-n", type=int, default=50, help="how many points to decode")
+    analogs.add_argument("--model", metavar="PATH_OR_URI", help="a VAE or LatentGAN")
+    analogs.add_argument("--radius", type=float, default=1.0, help="latent noise scale")
+    analogs.add_argument("--seed", type=int, default=0)
+    analogs.add_argument("--out", metavar="FILE", help="also write a .csv or .parquet")
+    analogs.set_defaults(handler=commands.analogs)
+
+    interp = add("interpolate", "Molecules on the latent path between two molecules.")
+    interp.add_argument("start", metavar="A")
+    interp.add_argument("end", metavar="B")
+    interp.add_argument("--steps", type=int, default=10, help="points, endpoints included")
+    interp.add_argument("--model", metavar="PATH_OR_URI", help="a VAE or LatentGAN")
+    interp.add_argument("--out", metavar="FILE", help="also write a .csv or .parquet")
+    interp.set_defaults(handler=commands.interpolate)
     return parser
 
 

@@ -36,6 +36,12 @@ def _task_runs() -> list:
     return asyncio.run(read())
 
 
+def _children(client: MlflowClient, run) -> list:
+    return client.search_runs(
+        [run.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{run.info.run_id}'"
+    )
+
+
 def test_pipeline_end_to_end(workdir, prefect_harness):
     config = tiny_config()
     out = workdir / "run"
@@ -44,28 +50,35 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     # Files in the documented layout.
     for name in ("train", "valid", "test", "rejects"):
         assert (out / "data" / f"{name}.parquet").is_file()
-    assert (out / "model" / "checkpoint.pt").is_file()
-    samples = pd.read_parquet(out / "samples.parquet")
-    scores = pd.read_parquet(out / "scores.parquet")
+    family = out / "char_rnn"
+    assert (family / "model" / "checkpoint.pt").is_file()
+    samples = pd.read_parquet(family / "samples.parquet")
+    scores = pd.read_parquet(family / "scores.parquet")
     assert len(samples) == config.sample.n == len(scores)
     assert list(samples.columns[:2]) == ["smiles", "valid"]
     assert scores["smiles"].tolist() == samples["smiles"].tolist()
     on_disk = json.loads((out / "summary.json").read_text())
     assert on_disk["mlflow_run_id"] == summary["mlflow_run_id"]
-    assert 0 <= on_disk["metrics"]["validity"] <= 1
+    assert 0 <= on_disk["metrics"]["char_rnn"]["validity"] <= 1
+    assert on_disk["families"]["char_rnn"]["model_uri"].startswith("runs:/")
 
-    # MLflow: one parent run, one nested run per stage, with metrics and artifacts.
+    # MLflow: one parent run; curate and the family nested under it, the family's stages
+    # nested under the family's run; metrics and artifacts on each.
     client = MlflowClient()
     parent = client.get_run(summary["mlflow_run_id"])
     assert parent.data.params["model.name"] == "char_rnn"
     assert parent.data.tags["git_sha"]
     assert "device" in parent.data.tags
-    children = client.search_runs(
-        [parent.info.experiment_id],
-        filter_string=f"tags.mlflow.parentRunId = '{parent.info.run_id}'",
-    )
+    assert "char_rnn/validity" in parent.data.metrics
+    children = _children(client, parent)
+    assert {run.data.tags["molgen.stage"] for run in children} == {"curate", "family"}
+    family_run = next(run for run in children if run.data.tags["molgen.stage"] == "family")
+    assert family_run.info.run_name == "char_rnn"
+    assert family_run.data.tags["molgen.model"] == "char_rnn"
+    assert "validity" in family_run.data.metrics and "hidden_size" in str(family_run.data.params)
     by_stage = {run.data.tags["molgen.stage"]: run for run in children}
-    assert set(by_stage) == STAGES
+    by_stage |= {run.data.tags["molgen.stage"]: run for run in _children(client, family_run)}
+    assert set(by_stage) == STAGES | {"family"}
     assert by_stage["curate"].data.metrics["input"] == 300
     assert by_stage["curate"].inputs.dataset_inputs, "the train set is logged with mlflow.data"
     train_run = by_stage["train"].info.run_id
@@ -89,7 +102,7 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     # A rerun with the same inputs skips every finished stage.
     before = {r.id for r in _task_runs()}
     summary2 = pipeline(config, str(out))
-    assert summary2["metrics"]["validity"] == summary["metrics"]["validity"]
+    assert summary2["metrics"] == summary["metrics"]
     new_tasks = [t for t in _task_runs() if t.id not in before]
     stage_tasks = [t for t in new_tasks if t.name.rsplit("-", 1)[0] in STAGE_TASKS]
     assert len(stage_tasks) == 4 and all(t.state.name == "Cached" for t in stage_tasks), [

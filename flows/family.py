@@ -1,0 +1,86 @@
+"""One model family inside a pipeline: train, sample and score it under its own MLflow run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from flows.sample import sample_flow
+from flows.score import score_flow
+from flows.tracking import tracked_stage
+from flows.train import train_flow
+from molgen.config import PipelineConfig
+from molgen.tracking import log_config, log_metrics
+
+__all__ = ["family_flow", "family_layout"]
+
+
+def family_layout(out_dir: str | Path) -> dict[str, Path]:
+    """Where a family's stages write inside its folder of a pipeline run."""
+    out = Path(out_dir)
+    return {
+        "model": out / "model",
+        "samples": out / "samples.parquet",
+        "scores": out / "scores.parquet",
+    }
+
+
+@flow(name="family", flow_run_name="{label}")
+def family_flow(
+    config: PipelineConfig,
+    label: str,
+    data_dir: str,
+    out_dir: str,
+    parent_run_id: str | None = None,
+) -> dict[str, Any]:
+    """Train, sample and score ``config.model`` (a single-family config) into ``out_dir``.
+
+    The family gets an MLflow run named ``label``, nested under ``parent_run_id``, with the
+    train, sample and score runs nested under it. Its headline metrics are logged on the
+    family run itself, so the families of a pipeline compare side by side in the MLflow UI.
+
+    Returns:
+        ``model`` (family name), ``model_uri``, ``mlflow_run_id``, ``metrics`` (headline),
+        the stage results and the output paths.
+    """
+    logger = get_run_logger()
+    paths = family_layout(out_dir)
+    tags = {"molgen.stage": "family", "molgen.family": label, "molgen.model": config.model.name}
+    with tracked_stage(label, config.tracking, parent_run_id, tags=tags) as run:
+        run_id = run.info.run_id
+        log_config(config.model, "model.")
+        log_config(config.train, "train.")
+        log_config(config.sample, "sample.")
+        data = data_dir
+        trained = train_flow(config, data, str(paths["model"]), resume=True, parent_run_id=run_id)
+        sampled = sample_flow(
+            config, str(paths["model"]), str(paths["samples"]), data, parent_run_id=run_id
+        )
+        scored = score_flow(
+            config, str(paths["samples"]), str(paths["scores"]), data, parent_run_id=run_id
+        )
+        headline = {
+            "validity": sampled.get("validity"),
+            "uniqueness": sampled.get("uniqueness"),
+            "novelty": sampled.get("novelty"),
+            "best_val_loss": trained.get("best_val_loss"),
+            "train_seconds": trained.get("seconds"),
+            "tokens_per_second": trained.get("tokens_per_second"),
+            "sample_molecules_per_second": sampled.get("molecules_per_second"),
+            "mean_score": scored.get("score_mean"),
+            "mean_qed": scored.get("qed_mean"),
+        }
+        log_metrics(headline)
+    logger.info("family %s (%s) finished: %s", label, config.model.name, headline)
+    return {
+        "model": config.model.name,
+        "model_uri": trained.get("model_uri"),
+        "mlflow_run_id": run_id,
+        "metrics": headline,
+        "train": trained,
+        "sample": sampled,
+        "score": scored,
+        "outputs": {key: str(value) for key, value in paths.items()},
+    }
