@@ -29,7 +29,9 @@ class TrainConfig(StrictModel):
     )
     warmup_steps: int = Field(default=200, ge=0)
     min_lr_ratio: float = Field(default=0.05, ge=0, le=1)
-    grad_clip: float | None = Field(default=1.0, gt=0)
+    grad_clip: float | None = Field(
+        default=1.0, ge=0, description="Gradient-norm clipping; 0 (or None) turns it off."
+    )
     max_epochs: int = Field(default=20, ge=1)
     max_minutes: float | None = Field(default=None, gt=0, description="Wall-clock budget.")
     patience: int = Field(default=3, ge=1, description="Epochs without val improvement.")

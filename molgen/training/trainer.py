@@ -281,7 +281,7 @@ class Trainer:
             loss, count = run.model.training_loss(batch)
         run.optimizer.zero_grad(set_to_none=True)
         run.scaler.scale(loss).backward()
-        if self.config.grad_clip is not None:
+        if self.config.grad_clip:
             run.scaler.unscale_(run.optimizer)
             torch.nn.utils.clip_grad_norm_(run.params, self.config.grad_clip)
         run.scaler.step(run.optimizer)
