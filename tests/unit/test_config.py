@@ -34,3 +34,56 @@ def test_model_section_is_validated_by_its_family(tmp_path):
     path.write_text('[model]\nname = "gpt9"\n')
     with pytest.raises(ConfigError, match="unknown model 'gpt9'; known models: char_rnn"):
         load_pipeline_config(path)
+
+
+FAMILIES_TOML = """
+[train]
+lr = 0.01
+max_minutes = 3.0
+
+[[families]]
+[families.model]
+name = "char_rnn"
+hidden_size = 32
+[families.train]
+lr = 0.002
+
+[[families]]
+label = "rnn_wide"
+[families.model]
+name = "char_rnn"
+hidden_size = 512
+[families.sample]
+temperature = 0.9
+"""
+
+
+def test_families_start_from_the_top_level_sections(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(FAMILIES_TOML)
+    config = load_pipeline_config(path)
+    first, second = config.family_configs()
+    assert (first.label, first.model.hidden_size) == ("char_rnn", 32)
+    assert (first.train.lr, first.train.max_minutes) == (0.002, 3.0)
+    assert (second.label, second.train.lr, second.sample.temperature) == ("rnn_wide", 0.01, 0.9)
+    single = config.for_family(second)
+    assert single.model.hidden_size == 512 and single.families == []
+    assert single.sample.temperature == 0.9
+    assert PipelineConfig.model_validate(config.model_dump(mode="json")) == config
+
+
+def test_without_families_the_model_section_is_the_one_family():
+    config = load_pipeline_config(None)
+    (family,) = config.family_configs()
+    assert family.label == "char_rnn" and family.model == config.model
+    assert family.train == config.train
+
+
+def test_family_labels_must_be_unique(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[[families]]\nmodel = {name = "char_rnn"}\n' * 2)
+    with pytest.raises(ConfigError, match="repeated: char_rnn"):
+        load_pipeline_config(path)
+    path.write_text('[[families]]\nlabel = "a b"\nmodel = {name = "char_rnn"}\n')
+    with pytest.raises(ConfigError, match=r"families.0.label"):
+        load_pipeline_config(path)
