@@ -17,7 +17,8 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, tuple[type[ModelConfig], type]] = {}
-_BUILTIN_FAMILIES = ("char_rnn",)  # subpackages of molgen.models that register a family
+# Subpackages of molgen.models that register a family when imported.
+_BUILTIN_FAMILIES = ("char_rnn", "transformer", "vae", "latent_gan")
 
 G = TypeVar("G", bound=type)
 
