@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,15 @@ from molgen.training.config import TrainConfig
 from molgen.utils.errors import InputError
 
 CONFIG = TransformerConfig(d_model=32, n_layers=2, n_heads=4, ff_mult=2, dropout=0.1, max_length=64)
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """One torch thread: these tiny models gain nothing from more, and a busy CPU loses."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
