@@ -13,6 +13,7 @@ from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
 from molgen.models.base import ModelConfig
+from molgen.models.latent_gan.config import LatentGANConfig
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model
@@ -39,6 +40,20 @@ def train_task(
     return done_result(out_dir, "train")
 
 
+def _with_trained_vae(
+    config: PipelineConfig, data_dir: str, out_dir: str, resume: bool, parent_run_id: str | None
+) -> PipelineConfig:
+    """Train the LatentGAN's VAE (``config.model.vae``) into ``out_dir/vae`` first, then point
+    the LatentGAN at it. The VAE is trained with the same ``[train]`` settings; for separate
+    ones, list a ``vae`` family before the LatentGAN, or set ``vae_checkpoint``."""
+    get_run_logger().info("latent_gan: training its VAE first into %s/vae", out_dir)
+    vae_dir = Path(out_dir) / "vae"
+    vae_config = config.model_copy(update={"model": config.model.vae})
+    train_flow(vae_config, data_dir, str(vae_dir), resume=resume, parent_run_id=parent_run_id)
+    model = config.model.model_copy(update={"vae_checkpoint": str(vae_dir / "checkpoint.pt")})
+    return config.model_copy(update={"model": model})
+
+
 @flow(name="train")
 def train_flow(
     config: PipelineConfig,
@@ -54,6 +69,8 @@ def train_flow(
     """
     logger = get_run_logger()
     dataset = CuratedDataset.open(data_dir)
+    if isinstance(config.model, LatentGANConfig) and not config.model.vae_checkpoint:
+        config = _with_trained_vae(config, data_dir, out_dir, resume, parent_run_id)
     key = fingerprint("train", config.model, config.train, dataset.data_hash)
     with tracked_stage("train", config.tracking, parent_run_id) as run:
         mlflow.set_tag("molgen.model", config.model.name)

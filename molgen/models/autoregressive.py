@@ -93,19 +93,20 @@ class AutoregressiveGenerator(TokenGenerator):
         This is what a policy-gradient (RL) loop back-propagates through. Every SMILES must be
         encodable (see :meth:`encodable`); the network is used in its current mode.
         """
-        nll = self.module.token_nll(self.collate(self.prepare(smiles)))
+        encoded = [self.vocabulary.encode(s) for s in smiles]
+        nll = self.module.token_nll(self.collate(encoded))
         return -nll.sum(dim=1)
 
     def likelihood(self, smiles: Sequence[str], batch_size: int = 1024) -> np.ndarray:
         """Log-likelihood (nats) of each SMILES, ``<eos>`` included.
 
         Returns:
-            float64 array in input order; ``-inf`` where a SMILES has a token outside the
-            vocabulary.
+            float64 array in input order; ``-inf`` where the model cannot read a SMILES
+            (see :meth:`fits`: a token outside the vocabulary, or too long for the network).
         """
         result = np.full(len(smiles), -np.inf)
-        encoded = self.prepare(smiles)
-        known = [i for i, ids in enumerate(encoded) if self.vocabulary.unk_id not in ids]
+        encoded = [self.vocabulary.encode(s) for s in smiles]
+        known = [i for i, ids in enumerate(encoded) if self.fits(ids)]
         known.sort(key=lambda i: len(encoded[i]))
         with evaluating(self.module), torch.no_grad():
             for start in range(0, len(known), batch_size):

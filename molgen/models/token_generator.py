@@ -99,10 +99,13 @@ class TokenGenerator:
         """Pad encoded molecules into a ``(batch, longest)`` tensor on this device."""
         return pad_batch(items, self.vocabulary.pad_id, self.device)
 
+    def fits(self, ids: Sequence[int]) -> bool:
+        """Whether the network can read this encoded molecule: every token is known."""
+        return self.vocabulary.unk_id not in ids
+
     def encodable(self, smiles: Sequence[str]) -> list[int]:
-        """Indices of the SMILES whose every token is in the vocabulary."""
-        unk = self.vocabulary.unk_id
-        return [i for i, ids in enumerate(map(self.vocabulary.encode, smiles)) if unk not in ids]
+        """Indices of the SMILES the network can read (see :meth:`fits`)."""
+        return [i for i, ids in enumerate(map(self.vocabulary.encode, smiles)) if self.fits(ids)]
 
     # ----------------------------------------------------------------- Generator protocol
     def fit(

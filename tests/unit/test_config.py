@@ -18,6 +18,17 @@ def test_shipped_configs_load(name):
     assert config.curate.sources == ["moses"]
 
 
+def test_quick_all_lists_the_four_families_with_their_budgets():
+    config = load_pipeline_config(CONFIGS / "quick-all.toml")
+    families = config.family_configs()
+    assert [f.label for f in families] == ["char_rnn", "transformer", "vae", "latent_gan"]
+    assert all(f.sample.n == 10000 for f in families)
+    # The trained budgets leave room for curation, sampling and scoring within ~40 minutes.
+    assert sum(f.train.max_minutes for f in families) <= 32
+    gan = families[-1]
+    assert gan.train.lr_schedule == "constant" and gan.train.betas == (0.5, 0.9)
+
+
 def test_defaults_and_round_trip():
     config = load_pipeline_config(None)
     assert config.model.name == "char_rnn"

@@ -144,7 +144,7 @@ class LatentGANGenerator(TokenGenerator):
             g_loss = generator_loss(nets["critic"], fake)
             self._accumulate(generator_loss=g_loss.detach())
             loss = loss + g_loss
-        return loss, torch.tensor(batch.shape[0], device=self.device)
+        return loss, torch.full((), batch.shape[0], device=self.device)
 
     def validation_loss(self, batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``|E[D(real)] - E[D(G(z))]|`` on validation codes (the critic's Wasserstein
@@ -152,7 +152,7 @@ class LatentGANGenerator(TokenGenerator):
         nets = self.module
         fake = nets["generator"](self._noise(batch.shape[0]))
         estimate = nets["critic"](batch).mean() - nets["critic"](fake).mean()
-        count = torch.tensor(batch.shape[0], device=self.device)
+        count = torch.full((), batch.shape[0], device=self.device)
         return estimate.abs().float() * count, count
 
     def _accumulate(self, **values: torch.Tensor) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
 from molgen.models.autoregressive import AutoregressiveGenerator
 from molgen.models.registry import register_model
 from molgen.models.transformer.config import TransformerConfig
 from molgen.models.transformer.model import SmilesTransformer
 
 __all__ = ["TransformerGenerator"]
+
+logger = logging.getLogger(__name__)
 
 
 @register_model("transformer", TransformerConfig)
@@ -38,3 +43,22 @@ class TransformerGenerator(AutoregressiveGenerator):
             pad_id=self.vocabulary.pad_id,
             tie_embeddings=cfg.tie_embeddings,
         )
+
+    def fits(self, ids: Sequence[int]) -> bool:
+        """Known tokens only, and no more positions than the table holds (``<bos>`` plus
+        the SMILES; ``<eos>`` is only ever a target)."""
+        return super().fits(ids) and len(ids) - 1 <= self.config.max_length
+
+    def prepare(self, smiles: Sequence[str]) -> list[list[int]]:
+        """Encoded molecules, leaving out (and counting in the log) those too long for the
+        position table."""
+        encoded = super().prepare(smiles)
+        kept = [ids for ids in encoded if len(ids) - 1 <= self.config.max_length]
+        if len(kept) < len(encoded):
+            logger.warning(
+                "transformer: left out %d of %d molecules longer than max_length=%d tokens",
+                len(encoded) - len(kept),
+                len(encoded),
+                self.config.max_length,
+            )
+        return kept

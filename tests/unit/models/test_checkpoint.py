@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import permutations
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +17,13 @@ from molgen.models.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
+from molgen.models.registry import generator_class
 from molgen.utils.errors import InputError
 
 CONFIG = CharRNNConfig(embedding_dim=8, hidden_size=16, num_layers=2)
+
+
+FAMILIES = ["char_rnn", "transformer", "vae", "latent_gan"]
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +95,11 @@ def test_pickled_objects_are_refused(tmp_path: Path) -> None:
         read_checkpoint(tmp_path / "pickle.pt")
 
 
-def test_other_family_is_refused_with_both_names(tmp_path: Path) -> None:
-    checkpoint = make_checkpoint("transformer", {"name": "transformer"}, ["a"], {})
-    write_checkpoint(checkpoint, tmp_path / "t.pt")
-    with pytest.raises(InputError, match="holds a 'transformer' model, not 'char_rnn'"):
-        CharRNNGenerator.load(tmp_path / "t.pt")
+@pytest.mark.parametrize(("saved", "loader"), list(permutations(FAMILIES, 2)))
+def test_other_family_is_refused_with_both_names(saved: str, loader: str, tmp_path: Path) -> None:
+    write_checkpoint(make_checkpoint(saved, {"name": saved}, ["a"], {}), tmp_path / "c.pt")
+    with pytest.raises(InputError, match=f"holds a '{saved}' model, not '{loader}'"):
+        generator_class(loader).load(tmp_path / "c.pt")
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

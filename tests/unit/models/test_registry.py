@@ -1,4 +1,4 @@
-"""The model registry with the built-in CharRNN family."""
+"""The model registry and its four built-in families."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
+from molgen.models.latent_gan import LatentGANConfig, LatentGANGenerator
 from molgen.models.registry import (
     create_generator,
     generator_class,
@@ -14,17 +15,41 @@ from molgen.models.registry import (
     model_config_class,
     register_model,
 )
+from molgen.models.transformer import TransformerConfig, TransformerGenerator
+from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.utils.errors import ConfigError
 
+FAMILIES = {
+    "char_rnn": (CharRNNConfig, CharRNNGenerator),
+    "transformer": (TransformerConfig, TransformerGenerator),
+    "vae": (VAEConfig, VAEGenerator),
+    "latent_gan": (LatentGANConfig, LatentGANGenerator),
+}
 
-def test_char_rnn_is_registered() -> None:
-    assert "char_rnn" in known_models()
-    assert model_config_class("char_rnn") is CharRNNConfig
-    assert generator_class("char_rnn") is CharRNNGenerator
+
+def test_the_four_families_are_registered() -> None:
+    assert set(FAMILIES) <= set(known_models())
+    for name, (config_class, family) in FAMILIES.items():
+        assert model_config_class(name) is config_class
+        assert generator_class(name) is family
+        assert family.model_type == name
+        assert config_class().name == name
+
+
+@pytest.mark.parametrize("name", ["char_rnn", "transformer", "vae"])
+def test_every_trainable_family_builds_from_a_config_dict(name: str) -> None:
+    generator = create_generator(
+        {"name": name}, ["<pad>", "<bos>", "<eos>", "<unk>", "C"], device="cpu"
+    )
+    assert isinstance(generator, FAMILIES[name][1])
+    assert isinstance(generator, Generator)
 
 
 def test_unknown_name_lists_known_models() -> None:
-    with pytest.raises(ConfigError, match=r"unknown model 'lstm9000'; known models: .*char_rnn"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown model 'lstm9000'; known models: .*char_rnn.*latent_gan.*transformer.*vae",
+    ):
         model_config_class("lstm9000")
 
 

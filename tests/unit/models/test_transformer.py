@@ -127,6 +127,17 @@ def test_likelihood_matches_a_manual_computation(
         assert value == pytest.approx(expected, rel=1e-4)
 
 
+def test_molecules_longer_than_the_position_table_are_left_out(
+    generator: TransformerGenerator,
+) -> None:
+    fitting = "C" * (CONFIG.max_length - 1)  # <bos> + 63 atoms fill the 64 positions
+    long = fitting + "C"
+    assert generator.encodable([fitting, long]) == [0]
+    assert len(generator.prepare([fitting, long, fitting])) == 2
+    values = generator.likelihood([fitting, long])
+    assert np.isfinite(values[0]) and values[1] == -np.inf
+
+
 def test_losses_count_real_tokens_only(generator: TransformerGenerator) -> None:
     generator.module.eval()
     batch = generator.collate(generator.prepare(["CCO", "c1ccccc1"]))
