@@ -20,7 +20,9 @@ def bucketed_batches(
 
     Args:
         lengths: length of every item.
-        batch_size: items per batch (the last batch of a bucket may be smaller).
+        batch_size: items per batch. The last batch may be smaller; a lone
+            last item joins the batch before it, so no batch holds a single item unless
+            there is only one item (batch normalisation needs two).
         seed: the run's seed.
         epoch: the epoch number, mixed into the seed.
         bucket_batches: batches per bucket; larger means less padding but less randomness.
@@ -34,6 +36,8 @@ def bucketed_batches(
         chunk = order[start : start + bucket]
         chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
         batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    if len(batches) > 1 and len(batches[-1]) == 1:  # batch statistics need two items
+        batches[-2:] = [np.concatenate(batches[-2:])]
     return [batches[i] for i in rng.permutation(len(batches))]
 
 

@@ -61,10 +61,16 @@ class LatentCritic(nn.Module):
 
 
 def _gradient_penalty(critic: LatentCritic, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """Gulrajani et al.'s penalty: (||grad D(x_hat)|| - 1)^2 on random interpolates."""
-    alpha = torch.rand(real.shape[0], 1, device=real.device, dtype=real.dtype)
+    """Gulrajani et al.'s penalty: (||grad D(x_hat)|| - 1)^2 on random interpolates.
+
+    It is computed in float32 with autocast off: under fp16 the inner gradient is not
+    loss-scaled and would lose precision.
+    """
+    real, fake = real.float(), fake.float()
+    alpha = torch.rand(real.shape[0], 1, device=real.device)
     mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-    (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
+    with torch.autocast(real.device.type, enabled=False):
+        (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
     return ((grad.norm(2, dim=1) - 1) ** 2).mean()
 
 

@@ -40,3 +40,11 @@ def test_sorted_batches_cover_everything_in_length_order() -> None:
     flat = np.concatenate(batches)
     assert sorted(flat.tolist()) == list(range(1000))
     assert (np.diff(LENGTHS[flat]) >= 0).all()
+
+
+def test_a_lone_last_item_joins_the_previous_batch() -> None:
+    for n in (11, 21, 641):  # 641 = one full bucket of 64 * 10, plus one
+        batches = bucketed_batches(list(range(n)), batch_size=10, seed=0, epoch=0)
+        assert min(map(len, batches)) > 1
+        assert sorted(np.concatenate(batches).tolist()) == list(range(n))
+    assert [len(b) for b in bucketed_batches([5], batch_size=10, seed=0, epoch=0)] == [1]
