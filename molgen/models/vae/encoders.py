@@ -77,8 +77,8 @@ class GraphEncoder(nn.Module):
     """GINE message passing over the molecular graph, then sum and mean pooling.
 
     Each layer updates atom states from their neighbours and the bonds between them
-    (``GINEConv``), with a residual connection and layer normalisation. The readout
-    concatenates the sum and the mean of the final atom states, layer-normalised.
+    (``GINEConv``), with a residual connection and batch normalisation. The readout
+    concatenates the sum and the mean of the final atom states, batch-normalised.
 
     Args:
         atom_sizes: category counts of the atom features.
@@ -114,10 +114,10 @@ class GraphEncoder(nn.Module):
             )
             for _ in range(num_layers)
         )
-        self.norms = nn.ModuleList(nn.LayerNorm(hidden_size) for _ in range(num_layers))
+        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden_size) for _ in range(num_layers))
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Sequential(
-            nn.LayerNorm(2 * hidden_size),  # the sum pool grows with molecule size
+            nn.BatchNorm1d(2 * hidden_size),  # the sum pool grows with molecule size
             nn.Linear(2 * hidden_size, hidden_size),
             nn.ReLU(),
             nn.Linear(hidden_size, 2 * latent_size),
