@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
+
+from molgen.models.decoding import draw_tokens, shifted_token_nll
 
 __all__ = ["CharRNN", "LSTMState"]
 
@@ -70,14 +71,7 @@ class CharRNN(nn.Module):
             ``(batch, time - 1)`` float32 NLLs, zero where the target is padding.
         """
         logits, _ = self(tokens[:, :-1])
-        targets = tokens[:, 1:]
-        nll = F.cross_entropy(
-            logits.float().reshape(-1, logits.shape[-1]),
-            targets.reshape(-1),
-            ignore_index=self.pad_id,
-            reduction="none",
-        )
-        return nll.view_as(targets)
+        return shifted_token_nll(logits, tokens[:, 1:], self.pad_id)
 
     @torch.no_grad()
     def sample(
@@ -110,23 +104,16 @@ class CharRNN(nn.Module):
         Returns:
             ``(n, steps)`` token ids with ``steps <= max_length``, excluding ``<bos>``.
         """
-        device = self.head.weight.device
-        tokens = torch.full((n, 1), bos_id, dtype=torch.long, device=device)
-        out = torch.full((n, max_length), self.pad_id, dtype=torch.long, device=device)
-        finished = torch.zeros(n, dtype=torch.bool, device=device)
-        bias = torch.zeros(self.head.out_features, device=device)
-        bias[banned_ids] = float("-inf")
         state: LSTMState | None = None
-        steps = max_length
-        for t in range(max_length):
-            logits, state = self(tokens, state)
-            probs = torch.softmax(logits[:, -1].float() / temperature + bias, dim=-1)
-            drawn = torch.multinomial(probs, 1, generator=generator).squeeze(1)
-            drawn = drawn.masked_fill(finished, self.pad_id)
-            out[:, t] = drawn
-            finished |= drawn == eos_id
-            tokens = drawn.unsqueeze(1)
-            if (t + 1) % check_every == 0 and bool(finished.all()):
-                steps = t + 1
-                break
-        return out[:, :steps]
+
+        def next_logits(t: int, last: torch.Tensor) -> torch.Tensor:
+            nonlocal state
+            logits, state = self(last.unsqueeze(1), state)
+            return logits[:, -1]
+
+        return draw_tokens(
+            next_logits, n, bos_id=bos_id, eos_id=eos_id, pad_id=self.pad_id,
+            banned_ids=banned_ids, vocab_size=self.head.out_features, max_length=max_length,
+            device=self.head.weight.device, temperature=temperature, generator=generator,
+            check_every=check_every,
+        )  # fmt: skip

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from molgen.models.decoding import draw_tokens, shifted_token_nll
+
 __all__ = ["CausalSelfAttention", "KVCache", "SmilesTransformer", "TransformerBlock"]
 
 
@@ -212,14 +214,7 @@ class SmilesTransformer(nn.Module):
             ``(batch, time - 1)`` float32 NLLs, zero where the target is padding.
         """
         logits = self(tokens[:, :-1])
-        targets = tokens[:, 1:]
-        nll = F.cross_entropy(
-            logits.float().reshape(-1, logits.shape[-1]),
-            targets.reshape(-1),
-            ignore_index=self.pad_id,
-            reduction="none",
-        )
-        return nll.view_as(targets)
+        return shifted_token_nll(logits, tokens[:, 1:], self.pad_id)
 
     @torch.no_grad()
     def sample(
@@ -264,26 +259,17 @@ class SmilesTransformer(nn.Module):
             )
         device = self.head.weight.device
         prefix = torch.full((n, max_length), self.pad_id, dtype=torch.long, device=device)
-        prefix[:, 0] = bos_id
-        out = torch.full((n, max_length), self.pad_id, dtype=torch.long, device=device)
-        finished = torch.zeros(n, dtype=torch.bool, device=device)
-        bias = torch.zeros(self.head.out_features, device=device)
-        bias[banned_ids] = float("-inf")
         caches = [KVCache(max_length) for _ in self.blocks] if use_cache else None
-        steps = max_length
-        for t in range(max_length):
+
+        def next_logits(t: int, last: torch.Tensor) -> torch.Tensor:
+            prefix[:, t] = last
             if caches is not None:
-                logits = self(prefix[:, t : t + 1], caches, start=t)[:, -1]
-            else:
-                logits = self(prefix[:, : t + 1])[:, -1]
-            probs = torch.softmax(logits.float() / temperature + bias, dim=-1)
-            drawn = torch.multinomial(probs, 1, generator=generator).squeeze(1)
-            drawn = drawn.masked_fill(finished, self.pad_id)
-            out[:, t] = drawn
-            finished |= drawn == eos_id
-            if t + 1 < max_length:
-                prefix[:, t + 1] = drawn
-            if (t + 1) % check_every == 0 and bool(finished.all()):
-                steps = t + 1
-                break
-        return out[:, :steps]
+                return self(prefix[:, t : t + 1], caches, start=t)[:, -1]
+            return self(prefix[:, : t + 1])[:, -1]
+
+        return draw_tokens(
+            next_logits, n, bos_id=bos_id, eos_id=eos_id, pad_id=self.pad_id,
+            banned_ids=banned_ids, vocab_size=self.head.out_features, max_length=max_length,
+            device=device, temperature=temperature, generator=generator,
+            check_every=check_every,
+        )  # fmt: skip
