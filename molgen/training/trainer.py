@@ -29,10 +29,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from molgen.data.batching import bucketed_batches, sorted_batches
 from molgen.data.tokenizer import Vocabulary
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import read_checkpoint
-from molgen.training.batching import bucketed_batches, sorted_batches
 from molgen.training.config import TrainConfig
 from molgen.training.schedule import lr_factor, progress
 from molgen.training.state import RunProgress, capture_rng, restore_rng

@@ -85,9 +85,10 @@ def test_every_family_trains_samples_and_scores_side_by_side(workdir, prefect_ha
         if r.data.tags["molgen.stage"] == "train"
     )  # fmt: skip
     history = {
-        m: client.get_metric_history(vae_train.info.run_id, m) for m in ("kl", "active_units")
+        m: client.get_metric_history(vae_train.info.run_id, m)
+        for m in ("kl", "active_units", "reconstruction_rate")
     }
-    assert all(history.values()), "the VAE logs its KL term and active units"
+    assert all(history.values()), "the VAE logs its KL term, active units and reconstruction"
     gan_train = next(
         r for r in _children(client, families["latent_gan"].info.run_id)
         if r.data.tags["molgen.stage"] == "train"

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from molgen.chem.graph import ATOM_FEATURE_SIZES, BOND_FEATURE_SIZES, GraphCodes, graph_codes
+from molgen.data.batching import sorted_batches
 from molgen.models.registry import register_model
 from molgen.models.token_generator import TokenGenerator, evaluating
 from molgen.models.vae.config import VAEConfig
@@ -25,7 +26,6 @@ from molgen.models.vae.encoders import GraphEncoder, SmilesEncoder
 from molgen.models.vae.graph_batch import VAEBatch, VAEItem, collate_items
 from molgen.models.vae.latent import LatentSpaceMixin
 from molgen.models.vae.model import VAE, gaussian_kl
-from molgen.training.batching import sorted_batches
 from molgen.utils.parallel import chunked, parallel_map
 
 __all__ = ["VAEGenerator"]
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 _PARALLEL_FROM = 20_000  # featurise graphs over all cores from this many molecules
 _ACTIVE_VARIANCE = 0.01  # Burda et al.: a unit is active if Cov_x(E[z|x]) exceeds this
 _COLLAPSE_FRACTION = 0.1  # warn when fewer active units than this after annealing
+_MONITOR_RECONSTRUCTION = 500  # validation molecules decoded after each epoch
 
 
 def _graph_chunk(smiles: Sequence[str]) -> list[GraphCodes | None]:
@@ -171,11 +172,14 @@ class VAEGenerator(LatentSpaceMixin, TokenGenerator):
         return metrics
 
     def epoch_metrics(self, val_items: Sequence[VAEItem]) -> dict[str, float]:
-        """Validation ``kl`` per molecule, ``active_units`` and ``active_units_fraction``.
+        """Validation ``kl`` per molecule, ``active_units``, ``active_units_fraction`` and
+        ``reconstruction_rate``.
 
         A latent unit is active when the variance over molecules of its posterior mean
         exceeds 0.01 (Burda et al., 2016). Few active units after annealing ends mean the
-        decoder ignores z (posterior collapse), which is logged as a warning.
+        decoder ignores z (posterior collapse), which is logged as a warning. The
+        reconstruction rate is that of the first 500 validation molecules (greedy decoding of
+        their posterior means).
         """
         means, kls = [], []
         with evaluating(self.module), torch.no_grad():
@@ -195,7 +199,15 @@ class VAEGenerator(LatentSpaceMixin, TokenGenerator):
                 self.config.latent_size,
                 kl,
             )
-        return {"kl": kl, "active_units": units, "active_units_fraction": fraction}
+        monitored = [
+            self.vocabulary.decode(item.tokens) for item in val_items[:_MONITOR_RECONSTRUCTION]
+        ]
+        return {
+            "kl": kl,
+            "active_units": units,
+            "active_units_fraction": fraction,
+            "reconstruction_rate": self.reconstruction_rate(monitored) if monitored else 0.0,
+        }
 
     # ----------------------------------------------------------------- Generator protocol
     def sample(

@@ -95,8 +95,9 @@ def test_losses_are_finite_and_metrics_are_reported(
     assert metrics["kl"] >= 0 and metrics["recon_loss"] > 0
     with torch.no_grad():
         epoch = generator.epoch_metrics(generator.prepare(smiles[:20]))
-    assert set(epoch) == {"kl", "active_units", "active_units_fraction"}
+    assert set(epoch) == {"kl", "active_units", "active_units_fraction", "reconstruction_rate"}
     assert epoch["kl"] >= 0 and 0 <= epoch["active_units"] <= SIZES["latent_size"]
+    assert 0 <= epoch["reconstruction_rate"] <= 1
 
 
 def test_likelihood_is_an_elbo_and_refuses_unknown_tokens(generator: VAEGenerator) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from molgen.training.batching import bucketed_batches, sorted_batches
+from molgen.data.batching import bucketed_batches, sorted_batches
 
 LENGTHS = np.random.default_rng(0).integers(10, 60, size=1000)
 
