@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test suite: unit, integration and CLI tests (about 15 minutes on 2 cores).
+# The test suite: unit, integration and CLI tests (about 2 minutes of pytest on 2 idle cores).
 # Extra arguments go to pytest, e.g. -k curate or -m "not moses".
 set -euo pipefail
 cd "$(dirname "$0")/.."
