@@ -1,0 +1,1 @@
+"""Evaluation of generated molecule sets against a reference set."""
