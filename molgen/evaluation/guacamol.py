@@ -10,8 +10,8 @@ as GuacaMol does. Continuous descriptors are compared through Gaussian KDEs eval
 1000 points spanning both sets; integer descriptors through 10-bin histograms whose bins
 are set by the reference. One departure: where GuacaMol fails (a set whose descriptor is
 constant makes SciPy's KDE singular; generated values all outside the reference bins give
-NaN), we use a point mass and an empty histogram, so such a component scores near 0 when the
-sets differ and 1 when they agree. GuacaMol draws 10,000 reference molecules at random from
+NaN), we use a point mass, and an infinite divergence, so such a component scores near 0
+when the sets differ and 1 when they agree. GuacaMol draws 10,000 reference molecules at random from
 its training set; subsampling the reference is left to the caller.
 """
 
@@ -132,14 +132,15 @@ def continuous_kl(reference: np.ndarray, generated: np.ndarray) -> float:
 def discrete_kl(reference: np.ndarray, generated: np.ndarray) -> float:
     """``KL(reference || generated)`` of 10-bin histograms on the reference's bins.
 
-    Generated values outside the reference's range fall out of the histogram.
+    Generated values outside the reference's range fall out of the histogram; when all of
+    them do, the divergence is infinite (its score, ``exp(-KL)``, is 0).
     """
     p, bins = np.histogram(reference, bins=_BINS)
     q, _ = np.histogram(generated, bins=bins)
+    if q.sum() == 0:  # GuacaMol gets NaN here; no generated mass where the reference has any
+        return math.inf
     # Equal-width bins: normalised counts equal GuacaMol's densities up to a shared factor.
-    p_norm = p / p.sum() + _SMOOTHING
-    q_norm = (q / q.sum() if q.sum() > 0 else np.zeros(len(q))) + _SMOOTHING
-    return float(entropy(p_norm, q_norm))
+    return float(entropy(p / p.sum() + _SMOOTHING, q / q.sum() + _SMOOTHING))
 
 
 def kl_divergences(
