@@ -59,22 +59,13 @@ class EvaluationInputError(MolgenError, ValueError):
     """A molecule set that a metric cannot be computed on (empty, invalid, too small)."""
 
 
-def valid_canonical(smiles: Sequence[str | None], *, isomeric: bool = True) -> list[str]:
+def valid_canonical(smiles: Sequence[str | None]) -> list[str]:
     """RDKit canonical SMILES of the valid entries, in input order (duplicates kept).
 
-    Args:
-        smiles: SMILES strings; unparsable, empty or non-string entries are dropped.
-        isomeric: keep stereochemistry in the canonical form.
+    Unparsable, empty or non-string entries are dropped.
     """
-    if isomeric:
-        out = (canonical_smiles(s) for s in smiles)
-        return [s for s in out if s]
-    from rdkit import Chem
-
-    from molgen.chem.mol import mol_from_smiles
-
-    mols = (mol_from_smiles(s) for s in smiles)
-    return [Chem.MolToSmiles(m, isomericSmiles=False) for m in mols if m is not None]
+    out = (canonical_smiles(s) for s in smiles)
+    return [s for s in out if s]
 
 
 @cache
