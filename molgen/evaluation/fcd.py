@@ -19,6 +19,7 @@ import logging
 import os
 import pkgutil
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -193,7 +194,7 @@ class FCDStats:
         try:
             with np.load(path, allow_pickle=False) as data:
                 return cls(mu=data["mu"], sigma=data["sigma"], n=int(data["n"]))
-        except (OSError, KeyError, ValueError) as exc:
+        except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise MolgenError(f"{path}: not a readable FCD statistics file ({exc})") from None
 
 
