@@ -31,6 +31,7 @@ from molgen.evaluation.fcd import EvaluationInputError, FCDStats, frechet_distan
 __all__ = [
     "CONTINUOUS_DESCRIPTORS",
     "DISCRETE_DESCRIPTORS",
+    "KL_PROFILE_COLUMNS",
     "continuous_kl",
     "descriptor_matrix",
     "discrete_kl",
@@ -38,7 +39,10 @@ __all__ = [
     "fcd_to_score",
     "internal_similarity",
     "kl_divergences",
+    "kl_profile",
     "kl_score",
+    "profile_divergences",
+    "profile_kl_score",
 ]
 
 CONTINUOUS_DESCRIPTORS = ("BertzCT", "MolLogP", "MolWt", "TPSA")
@@ -49,6 +53,8 @@ DISCRETE_DESCRIPTORS = (
     "NumAliphaticRings",
     "NumAromaticRings",
 )
+KL_PROFILE_COLUMNS = (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS, "internal_similarity")
+"""Columns of a :func:`kl_profile` matrix, in order."""
 _DESCRIPTORS: dict[str, Callable[[Chem.Mol], float]] = dict(Descriptors.descList)
 _SMOOTHING = 1e-10  # added to every density value before the KL divergence, as in GuacaMol
 _GRID_POINTS = 1000
@@ -163,17 +169,56 @@ def kl_divergences(
                 f"KL score needs at least 2 unique valid molecules per set; the {label} set "
                 f"has {len(mols)} of {len(given)} SMILES"
             )
-    names = (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS)
-    gen = descriptor_matrix(gen_mols, names)
-    ref = descriptor_matrix(ref_mols, names)
+    return profile_divergences(_profile(gen_mols), _profile(ref_mols))
+
+
+def _profile(mols: Sequence[Chem.Mol]) -> np.ndarray:
+    descriptors = descriptor_matrix(mols, (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS))
+    return np.column_stack([descriptors, internal_similarity(mols)])
+
+
+def kl_profile(smiles: Sequence[str | None]) -> np.ndarray:
+    """What the KL score needs from a set, computed once so it can be cached and reused.
+
+    Returns:
+        A ``(n, 10)`` float64 matrix over the ``n`` unique valid molecules (canonical SMILES
+        without stereochemistry): the columns of :data:`KL_PROFILE_COLUMNS`, i.e. the nine
+        descriptors then each molecule's internal similarity. ``n`` may be 0 or 1; the
+        scores refuse such profiles.
+    """
+    mols = _unique_mols(smiles)
+    if not mols:
+        return np.zeros((0, len(KL_PROFILE_COLUMNS)))
+    return _profile(mols)
+
+
+def profile_divergences(generated: np.ndarray, reference: np.ndarray) -> dict[str, float]:
+    """The ten KL divergences between two :func:`kl_profile` matrices, keyed by column name.
+
+    Raises:
+        EvaluationInputError: a profile has fewer than two rows (unique valid molecules).
+    """
+    for label, profile in (("generated", generated), ("reference", reference)):
+        if len(profile) < 2:
+            raise EvaluationInputError(
+                f"KL score needs at least 2 unique valid molecules per set; the {label} set "
+                f"has {len(profile)}"
+            )
     out: dict[str, float] = {}
-    for j, name in enumerate(names):
-        kl = continuous_kl if name in CONTINUOUS_DESCRIPTORS else discrete_kl
-        out[name] = kl(ref[:, j], gen[:, j])
-    out["internal_similarity"] = continuous_kl(
-        internal_similarity(ref_mols), internal_similarity(gen_mols)
-    )
+    for j, name in enumerate(KL_PROFILE_COLUMNS):
+        kl = discrete_kl if name in DISCRETE_DESCRIPTORS else continuous_kl
+        out[name] = kl(reference[:, j], generated[:, j])
     return out
+
+
+def profile_kl_score(generated: np.ndarray, reference: np.ndarray) -> float:
+    """:func:`kl_score` from two :func:`kl_profile` matrices (e.g. a cached reference).
+
+    Raises:
+        EvaluationInputError: a profile has fewer than two rows.
+    """
+    kls = profile_divergences(generated, reference)
+    return float(np.mean([math.exp(-kl) for kl in kls.values()]))
 
 
 def kl_score(generated: Sequence[str | None], reference: Sequence[str | None]) -> float:
