@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from molgen.cli import commands
+from molgen.cli import commands, evaluation
 from molgen.utils.errors import MolgenError
 
 __all__ = ["build_parser", "main"]
@@ -30,6 +30,10 @@ EXAMPLES = {
     "score": """examples:
   molgen score samples.csv --out scores.parquet
   molgen score candidates.sdf --out scores.csv --data data/mine""",
+    "evaluate": """examples:
+  molgen evaluate samples.csv --data data/mine --out metrics.json
+  molgen evaluate runs/today/char_rnn/samples.parquet --data runs/today/data --out m.json
+  (NaN, an undefined metric, is written as null)""",
     "analogs": """examples:
   molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 50 --model runs/today/vae/model
   molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 200 --radius 0.5 --out analogs.csv
@@ -97,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
     score.add_argument("--smiles-column", metavar="NAME", default="smiles")
     score.set_defaults(handler=commands.score)
+
+    evaluate = add("evaluate", "MOSES and GuacaMol metrics of samples against a curated dataset.")
+    evaluate.add_argument("samples", metavar="SAMPLES", help="SMILES/CSV/TSV/SDF/Parquet file")
+    evaluate.add_argument("--data", metavar="DIR", required=True, help="a molgen curate output")
+    evaluate.add_argument("--out", metavar="FILE", required=True, help="metrics (.json)")
+    evaluate.add_argument("--smiles-column", metavar="NAME", default="smiles")
+    evaluate.add_argument("--device", default="auto", help="ChemNet device: auto, cpu, cuda")
+    evaluate.add_argument(
+        "--cache-dir",
+        metavar="CACHE",
+        help="reference statistics cache (default $MOLGEN_CACHE_DIR/reference_stats, "
+        "else DIR/reference_stats)",
+    )
+    evaluate.set_defaults(handler=evaluation.evaluate_command)
 
     analogs = add("analogs", "Analogues of a molecule from a VAE's latent space.")
     analogs.add_argument("smiles", metavar="SMILES")
