@@ -245,7 +245,7 @@ def _img(png: bytes, alt: str) -> str:
 def _family_plots(run: RunSummary, fam: FamilyReport, max_molecules: int) -> str:
     parts = []
     scores = pd.read_parquet(fam.scores) if fam.scores else None
-    generated = scores if scores is not None else None
+    generated = scores
     if generated is None and fam.samples:
         generated = pd.read_parquet(fam.samples)
     try:

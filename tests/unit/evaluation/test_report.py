@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from molgen.evaluation.baselines import BASELINES
-from molgen.evaluation.report import FamilyReport, RunSummary, write_report
+from molgen.evaluation.report import FamilyReport, RunSummary, fetch_mlflow, write_report
 
 EVIL = "<script>alert(1)"  # no slash: it is also a folder name
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -132,3 +132,25 @@ def test_report_several_runs(pipeline_out, tmp_path):
     html = write_report([pipeline_out, pipeline_out], tmp_path / "r.html").read_text()
     assert html.count('<tr class="family">') == 4
     assert "run1 / char_rnn" in html
+
+
+def test_fetch_mlflow_reads_train_history(workdir, tmp_path):
+    import mlflow
+
+    uri = mlflow.get_tracking_uri()
+    with (
+        mlflow.start_run(run_name="vae", tags={"molgen.stage": "family"}) as family,
+        mlflow.start_run(run_name="train", nested=True, tags={"molgen.stage": "train"}),
+    ):
+        for step, (train, val) in enumerate([(2.0, 2.1), (1.5, 1.7)]):
+            mlflow.log_metrics({"train_loss": train, "val_loss": val}, step=step)
+    run = RunSummary(
+        name="r", families=[FamilyReport(label="vae", mlflow_run_id=family.info.run_id)]
+    )
+    fetch_mlflow(run, uri)
+    fam = run.families[0]
+    assert fam.experiment_id == family.info.experiment_id
+    assert sorted(fam.history["train_loss"]) == [(0, 2.0), (1, 1.5)]
+    html = write_report([run], tmp_path / "r.html", tracking_ui="http://ui").read_text()
+    assert f"http://ui/#/experiments/{fam.experiment_id}/runs/{fam.mlflow_run_id}" in html
+    assert html.count("data:image/png;base64,") == 1  # the training curves
