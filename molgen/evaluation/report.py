@@ -113,7 +113,8 @@ class RunSummary(BaseModel):
                 data = json.loads(evaluation.read_text())
                 metrics.update(data.get("metrics", data) if isinstance(data, dict) else {})
             for moses, headline in _FALLBACK.items():
-                metrics.setdefault(moses, metrics.get(headline))
+                if metrics.get(moses) is None:
+                    metrics[moses] = metrics.get(headline)
             families.append(
                 FamilyReport(
                     label=label,
