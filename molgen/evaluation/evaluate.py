@@ -47,7 +47,7 @@ from molgen.evaluation.fcd import (
 )
 from molgen.evaluation.guacamol import fcd_to_score, kl_profile, profile_kl_score
 from molgen.evaluation.metrics import distribution_metrics
-from molgen.evaluation.stats import STATS_VERSION, ReferenceStats
+from molgen.evaluation.stats import STATS_VERSION, ReferenceStats, compute_features
 from molgen.utils.errors import InputError, MolgenError
 from molgen.utils.hashing import hash_files, hash_strings
 
@@ -115,18 +115,22 @@ def _kl_subset(smiles: Sequence[str], size: int = KL_SAMPLE_SIZE) -> list[str]:
 
 
 def reference_stats(
-    smiles: Sequence[str | None], *, device: str = "auto", kl: bool = True
+    smiles: Sequence[str | None], *, device: str = "auto", kl: bool = True, n_jobs: int = 0
 ) -> ReferenceStats:
     """:class:`ReferenceStats` of a reference set, with the FCD and KL statistics as extras.
 
     Extras: ``fcd_mu``, ``fcd_sigma``, ``fcd_n`` (absent when fewer than two molecules are
     valid) and, with ``kl``, ``kl_profile`` (:func:`~molgen.evaluation.guacamol.kl_profile`
     of a seeded subset of at most :data:`KL_SAMPLE_SIZE` molecules).
+
+    Each molecule is parsed once, in ``n_jobs`` processes (0 = all cores); ChemNet then runs
+    in this process on the canonical SMILES found there.
     """
-    stats = ReferenceStats.compute(smiles)
+    features = compute_features(smiles, n_jobs=n_jobs)
+    stats = ReferenceStats.from_features(features)
     extras: dict[str, np.ndarray] = {}
     try:
-        fcd = FCDStats.from_smiles(smiles, device=device)
+        fcd = FCDStats.from_canonical(features.canonical, n_input=len(smiles), device=device)
         extras |= {"fcd_mu": fcd.mu, "fcd_sigma": fcd.sigma, "fcd_n": np.array(fcd.n)}
     except EvaluationInputError as exc:
         logger.warning("reference set without FCD statistics: %s", exc)
@@ -166,7 +170,7 @@ def reference_key(dataset: CuratedDataset) -> str:
 
 
 def _load_or_compute(
-    split: str, dataset: CuratedDataset, path: Path, device: str
+    split: str, dataset: CuratedDataset, path: Path, device: str, n_jobs: int = 0
 ) -> ReferenceStats:
     if path.exists():
         try:
@@ -174,7 +178,7 @@ def _load_or_compute(
         except (OSError, ValueError, KeyError, EOFError) as exc:
             logger.warning("recomputing reference statistics (%s: %s)", path, exc)
     logger.info("computing reference statistics of %s (cached in %s)", split, path.parent)
-    stats = reference_stats(dataset.smiles(split), device=device, kl=split == "test")
+    stats = reference_stats(dataset.smiles(split), device=device, kl=split == "test", n_jobs=n_jobs)
     try:
         stats.save(path)
     except OSError as exc:  # a read-only dataset: evaluate anyway, without caching
@@ -187,10 +191,12 @@ def load_references(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     device: str = "auto",
+    n_jobs: int = 0,
 ) -> dict[str, ReferenceStats]:
     """The :func:`reference_stats` of ``test`` and (when present) ``test_scaffolds``.
 
-    Loaded from ``<cache_dir>/<reference_key>/<split>.npz``, or computed and saved there.
+    Loaded from ``<cache_dir>/<reference_key>/<split>.npz``, or computed and saved there
+    (over ``n_jobs`` processes, 0 = all cores).
 
     Raises:
         InputError: the dataset has no test split.
@@ -199,7 +205,7 @@ def load_references(
         raise InputError(dataset.path("test"), "the dataset has no test split to evaluate against")
     folder = Path(cache_dir or default_cache_dir(dataset)) / reference_key(dataset)
     return {
-        split: _load_or_compute(split, dataset, folder / f"{split}.npz", device)
+        split: _load_or_compute(split, dataset, folder / f"{split}.npz", device, n_jobs)
         for split in REFERENCE_SPLITS
         if dataset.has(split)
     }
@@ -239,6 +245,7 @@ def evaluate_against(
     test_scaffolds: ReferenceStats | None = None,
     train: Set[str] | None = None,
     device: str = "auto",
+    n_jobs: int = 0,
 ) -> dict[str, float]:
     """:func:`evaluate` against reference statistics already at hand.
 
@@ -248,6 +255,7 @@ def evaluate_against(
         test_scaffolds: :func:`reference_stats` of the scaffold test set (None: NaN).
         train: canonical SMILES of the training set, for ``Novelty`` (None: NaN).
         device: torch device for ChemNet (``auto``, ``cpu``, ``cuda[:N]``).
+        n_jobs: processes for the per-molecule features (0 = all cores).
 
     Returns:
         Every key of :data:`METRIC_NAMES`, in that order.
@@ -255,7 +263,9 @@ def evaluate_against(
     generated = [s if isinstance(s, str) else None for s in generated]
     metrics = dict.fromkeys(METRIC_NAMES, math.nan)
     metrics.update(
-        distribution_metrics(generated, train=train, test=test, test_scaffolds=test_scaffolds)
+        distribution_metrics(
+            generated, train=train, test=test, test_scaffolds=test_scaffolds, n_jobs=n_jobs
+        )
     )
     gen_fcd = _generated_fcd(generated, device)
     metrics["FCD/Test"] = _fcd(gen_fcd, test)
@@ -272,6 +282,7 @@ def evaluate(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     device: str = "auto",
+    n_jobs: int = 0,
 ) -> dict[str, float]:
     """All MOSES and GuacaMol metrics of ``generated`` against a curated dataset.
 
@@ -283,6 +294,7 @@ def evaluate(
         cache_dir: where reference statistics are cached (default
             :func:`default_cache_dir`).
         device: torch device for ChemNet (``auto``, ``cpu``, ``cuda[:N]``).
+        n_jobs: processes for the per-molecule features (0 = all cores, the default).
 
     Returns:
         Every key of :data:`METRIC_NAMES`; NaN where a metric is undefined (see the module
@@ -292,7 +304,7 @@ def evaluate(
         InputError: ``dataset`` is not a curated dataset or has no test split.
     """
     data = dataset if isinstance(dataset, CuratedDataset) else CuratedDataset.open(dataset)
-    references = load_references(data, cache_dir=cache_dir, device=device)
+    references = load_references(data, cache_dir=cache_dir, device=device, n_jobs=n_jobs)
     # Curated SMILES are RDKit canonical already, so the train set needs no re-parsing.
     train = frozenset(data.smiles("train"))
     return evaluate_against(
@@ -301,6 +313,7 @@ def evaluate(
         test_scaffolds=references.get("test_scaffolds"),
         train=train,
         device=device,
+        n_jobs=n_jobs,
     )
 
 

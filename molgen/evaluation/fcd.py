@@ -155,21 +155,49 @@ class FCDStats:
         Raises:
             EvaluationInputError: fewer than two SMILES parse.
         """
-        valid = valid_canonical(smiles)
+        return cls.from_canonical(
+            valid_canonical(smiles), n_input=len(smiles), device=device, batch_size=batch_size
+        )
+
+    @classmethod
+    def from_canonical(
+        cls,
+        valid: Sequence[str],
+        *,
+        n_input: int | None = None,
+        device: str = "auto",
+        batch_size: int = 128,
+    ) -> FCDStats:
+        """Statistics of already canonicalised valid SMILES (duplicates count).
+
+        ChemNet runs once per distinct SMILES; the rows are then repeated, which gives the
+        same mean and covariance as running it on every entry.
+
+        Args:
+            valid: canonical SMILES of the valid molecules.
+            n_input: how many SMILES they came from (for the log message only).
+            device: torch device for ChemNet.
+            batch_size: molecules per forward pass.
+
+        Raises:
+            EvaluationInputError: fewer than two SMILES.
+        """
+        n_input = len(valid) if n_input is None else n_input
         if len(valid) < 2:
             raise EvaluationInputError(
                 f"FCD needs at least 2 valid molecules per set, got {len(valid)} "
-                f"of {len(smiles)} SMILES"
+                f"of {n_input} SMILES"
             )
-        if len(valid) < len(smiles):
+        if len(valid) < n_input:
             logger.info(
-                "FCD: %d of %d SMILES are invalid and ignored",
-                len(smiles) - len(valid),
-                len(smiles),
+                "FCD: %d of %d SMILES are invalid and ignored", n_input - len(valid), n_input
             )
-        return cls.from_activations(
-            chemnet_activations(valid, device=device, batch_size=batch_size)
+        index: dict[str, int] = {}
+        inverse = np.fromiter(
+            (index.setdefault(text, len(index)) for text in valid), dtype=np.int64, count=len(valid)
         )
+        acts = chemnet_activations(list(index), device=device, batch_size=batch_size)
+        return cls.from_activations(acts[inverse])
 
     def save(self, path: str | Path) -> None:
         """Write ``mu``, ``sigma`` and ``n`` to an ``.npz`` file (atomically)."""

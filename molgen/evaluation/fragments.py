@@ -12,7 +12,13 @@ from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
-__all__ = ["MIN_SCAFFOLD_RINGS", "cosine_similarity", "fragment_counts", "scaffold_counts"]
+__all__ = [
+    "MIN_SCAFFOLD_RINGS",
+    "cosine_similarity",
+    "fragment_counts",
+    "safe_fragments",
+    "scaffold_counts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +44,20 @@ def scaffold(mol: Chem.Mol) -> str | None:
     return text if text and rings >= MIN_SCAFFOLD_RINGS else None
 
 
+def safe_fragments(mol: Chem.Mol) -> list[str]:
+    """:func:`fragments`, or an empty list when RDKit fails on ``mol``."""
+    try:
+        return fragments(mol)
+    except Exception as exc:  # RDKit raises assorted errors on exotic structures
+        logger.debug("BRICS failed for %s: %s", Chem.MolToSmiles(mol), exc)
+        return []
+
+
 def fragment_counts(mols: Iterable[Chem.Mol]) -> Counter[str]:
     """How often each BRICS fragment occurs over ``mols`` (a molecule failing is skipped)."""
     counts: Counter[str] = Counter()
     for mol in mols:
-        try:
-            counts.update(fragments(mol))
-        except Exception as exc:  # RDKit raises assorted errors on exotic structures
-            logger.debug("BRICS failed for %s: %s", Chem.MolToSmiles(mol), exc)
+        counts.update(safe_fragments(mol))
     return counts
 
 

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 
-from rdkit import Chem
-
 from molgen.evaluation.basic import (
     canonical_set,
     fraction_unique,
-    fraction_valid,
     novelty,
     parse,
 )
@@ -29,7 +26,7 @@ from molgen.evaluation.filters import fraction_passes_filters
 from molgen.evaluation.fragments import cosine_similarity
 from molgen.evaluation.properties import PROPERTIES, wasserstein
 from molgen.evaluation.similarity import internal_diversity, snn
-from molgen.evaluation.stats import ReferenceStats
+from molgen.evaluation.stats import ReferenceStats, compute_features
 
 __all__ = ["compare_to_reference", "distribution_metrics"]
 
@@ -61,6 +58,7 @@ def distribution_metrics(
     test: ReferenceStats | None = None,
     test_scaffolds: ReferenceStats | None = None,
     k: Sequence[int] = (1000, 10000),
+    n_jobs: int = 0,
 ) -> dict[str, float]:
     """The MOSES metrics of ``generated``, keyed by their MOSES names.
 
@@ -75,6 +73,7 @@ def distribution_metrics(
         test_scaffolds: statistics of the scaffold test set, for the ``/TestSF`` keys;
             None leaves them out.
         k: the sizes for ``unique@k``.
+        n_jobs: processes for the per-molecule features (0 = all cores).
 
     Returns:
         ``valid``, ``unique@k`` for each k, ``IntDiv``, ``IntDiv2``, ``Filters``, then as
@@ -82,11 +81,12 @@ def distribution_metrics(
         ``SA``, ``QED``, ``weight`` (Wasserstein-1 distances to the test set). See the
         module docstring for the values on degenerate input.
     """
+    features = compute_features(generated, n_jobs=n_jobs)
+    canonical = features.canonical
+    stats = ReferenceStats.from_features(features)
     mols = [mol for mol in (parse(text) for text in generated) if mol is not None]
-    canonical = [Chem.MolToSmiles(mol) for mol in mols]
-    stats = ReferenceStats.from_mols(mols)
 
-    metrics: dict[str, float] = {"valid": fraction_valid(generated)}
+    metrics: dict[str, float] = {"valid": float(features.valid.mean()) if len(generated) else 0.0}
     for size in k:
         metrics[f"unique@{size}"] = fraction_unique(canonical, size)
     metrics["IntDiv"] = internal_diversity(stats.fingerprints, p=1)

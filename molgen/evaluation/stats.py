@@ -5,12 +5,18 @@ fingerprints (SNN, IntDiv), BRICS fragment counts (Frag), scaffold counts (Scaf)
 property arrays (logP, SA, QED, weight). Other metrics attach their own arrays under
 ``extras`` (e.g. ChemNet activation statistics for FCD) with :meth:`ReferenceStats.with_extras`;
 they are saved and loaded with the rest.
+
+:func:`compute_features` derives every per-molecule feature (canonical SMILES, fingerprint,
+BRICS fragments, scaffold, properties) from one parse of each distinct SMILES, over chunks in
+worker processes (:func:`molgen.utils.parallel.parallel_map`); workers receive SMILES and
+return plain numpy/python data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,11 +25,18 @@ import numpy as np
 from rdkit import Chem
 
 from molgen.evaluation.basic import parse
-from molgen.evaluation.fragments import fragment_counts, scaffold_counts
+from molgen.evaluation.fragments import fragment_counts, safe_fragments, scaffold, scaffold_counts
 from molgen.evaluation.properties import PROPERTIES, property_arrays
 from molgen.evaluation.similarity import FP_BITS, fingerprint_matrix
+from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
-__all__ = ["STATS_VERSION", "ReferenceStats", "smiles_key"]
+__all__ = ["STATS_VERSION", "MoleculeFeatures", "ReferenceStats", "compute_features", "smiles_key"]
+
+CHUNK_SIZE = 1000
+"""Distinct SMILES per worker task in :func:`compute_features`."""
+
+MIN_PARALLEL = 2000
+"""Fewer distinct SMILES than this are computed in this process (pool start-up dominates)."""
 
 STATS_VERSION = 1
 """Bumped whenever what :meth:`ReferenceStats.compute` produces changes (invalidates caches)."""
@@ -36,6 +49,96 @@ def smiles_key(smiles: Sequence[str]) -> str:
         digest.update(str(text).encode())
         digest.update(b"\n")
     return digest.hexdigest()[:20]
+
+
+@dataclass(frozen=True, eq=False)
+class MoleculeFeatures:
+    """Per-molecule features of the valid entries of a SMILES list, in input order.
+
+    Attributes:
+        valid: boolean mask over the input, True where the SMILES parses (see ``parse``).
+        canonical: RDKit canonical SMILES of each valid entry.
+        fingerprints: ``(n_valid, FP_BITS // 8)`` packed Morgan fingerprints.
+        fragments: BRICS fragment SMILES of each valid entry (empty when BRICS fails).
+        scaffolds: scaffold SMILES of each valid entry (None when it has none, see
+            :func:`molgen.evaluation.fragments.scaffold`).
+        properties: MOSES property name -> float64 array over the valid entries.
+    """
+
+    valid: np.ndarray
+    canonical: list[str]
+    fingerprints: np.ndarray
+    fragments: list[list[str]]
+    scaffolds: list[str | None]
+    properties: Mapping[str, np.ndarray]
+
+
+def _chunk_features(smiles: Sequence[str | None]) -> MoleculeFeatures:
+    """Features of one chunk, each molecule parsed once (runs in a worker process)."""
+    parsed = [parse(text) for text in smiles]
+    mols = [mol for mol in parsed if mol is not None]
+    return MoleculeFeatures(
+        valid=np.array([mol is not None for mol in parsed], dtype=bool),
+        canonical=[Chem.MolToSmiles(mol) for mol in mols],
+        fingerprints=fingerprint_matrix(mols),
+        fragments=[safe_fragments(mol) for mol in mols],
+        scaffolds=[scaffold(mol) for mol in mols],
+        properties=property_arrays(mols),
+    )
+
+
+def _concat(parts: Sequence[MoleculeFeatures]) -> MoleculeFeatures:
+    """Chunks joined in order."""
+    return MoleculeFeatures(
+        valid=np.concatenate([p.valid for p in parts]) if parts else np.zeros(0, dtype=bool),
+        canonical=[c for p in parts for c in p.canonical],
+        fingerprints=np.concatenate(
+            [np.zeros((0, FP_BITS // 8), dtype=np.uint8), *(p.fingerprints for p in parts)]
+        ),
+        fragments=[f for p in parts for f in p.fragments],
+        scaffolds=[s for p in parts for s in p.scaffolds],
+        properties={
+            name: np.concatenate([np.zeros(0), *(p.properties[name] for p in parts)])
+            for name in PROPERTIES
+        },
+    )
+
+
+def _expand(unique: MoleculeFeatures, inverse: np.ndarray) -> MoleculeFeatures:
+    """Features of the full list from those of its distinct entries (``inverse`` maps each
+    input position to its distinct entry)."""
+    valid = unique.valid[inverse]
+    # position of each distinct valid entry among the distinct valid entries
+    rank = np.cumsum(unique.valid) - 1
+    rows = rank[inverse[valid]]
+    return MoleculeFeatures(
+        valid=valid,
+        canonical=[unique.canonical[i] for i in rows],
+        fingerprints=unique.fingerprints[rows],
+        fragments=[unique.fragments[i] for i in rows],
+        scaffolds=[unique.scaffolds[i] for i in rows],
+        properties={name: values[rows] for name, values in unique.properties.items()},
+    )
+
+
+def compute_features(
+    smiles: Sequence[str | None], *, n_jobs: int = 0, chunk_size: int = CHUNK_SIZE
+) -> MoleculeFeatures:
+    """:class:`MoleculeFeatures` of ``smiles``: identical entries are computed once, and
+    the distinct ones in chunks over ``n_jobs`` processes (0 = all cores).
+
+    Non-string entries are treated as invalid.
+    """
+    keys = [text if isinstance(text, str) else "" for text in smiles]
+    index: dict[str, int] = {}
+    inverse = np.fromiter(
+        (index.setdefault(text, len(index)) for text in keys), dtype=np.int64, count=len(keys)
+    )
+    distinct = list(index)
+    jobs = 1 if len(distinct) < MIN_PARALLEL else resolve_n_jobs(n_jobs)
+    size = max(1, min(chunk_size, -(-len(distinct) // jobs)))
+    parts = list(parallel_map(_chunk_features, chunked(distinct, size), n_jobs=jobs))
+    return _expand(_concat(parts), inverse)
 
 
 def _counts_to_arrays(counts: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -79,19 +182,37 @@ class ReferenceStats:
         )
 
     @classmethod
-    def compute(cls, smiles: Sequence[str | None]) -> ReferenceStats:
-        """Statistics of the valid entries of ``smiles`` (invalid ones are skipped)."""
-        mols = [mol for mol in (parse(text) for text in smiles) if mol is not None]
-        return cls.from_mols(mols)
+    def from_features(cls, features: MoleculeFeatures) -> ReferenceStats:
+        """Statistics aggregated from :func:`compute_features` output."""
+        fragments: Counter[str] = Counter()
+        for pieces in features.fragments:
+            fragments.update(pieces)
+        scaffolds = Counter(features.scaffolds)
+        scaffolds.pop(None, None)
+        return cls(
+            n_molecules=len(features.canonical),
+            fingerprints=features.fingerprints,
+            fragments=dict(fragments),
+            scaffolds=dict(scaffolds),  # type: ignore[arg-type]
+            properties=dict(features.properties),
+        )
 
     @classmethod
-    def cached(cls, smiles: Sequence[str], cache_dir: str | os.PathLike[str]) -> ReferenceStats:
+    def compute(cls, smiles: Sequence[str | None], *, n_jobs: int = 0) -> ReferenceStats:
+        """Statistics of the valid entries of ``smiles`` (invalid ones are skipped), over
+        ``n_jobs`` processes (0 = all cores)."""
+        return cls.from_features(compute_features(smiles, n_jobs=n_jobs))
+
+    @classmethod
+    def cached(
+        cls, smiles: Sequence[str], cache_dir: str | os.PathLike[str], *, n_jobs: int = 0
+    ) -> ReferenceStats:
         """Load the statistics of ``smiles`` from ``cache_dir``, computing and saving them
         there on a miss. The file is ``reference-<smiles_key(smiles)>.npz``."""
         path = Path(cache_dir) / f"reference-{smiles_key(smiles)}.npz"
         if path.exists():
             return cls.load(path)
-        stats = cls.compute(smiles)
+        stats = cls.compute(smiles, n_jobs=n_jobs)
         stats.save(path)
         return stats
 

@@ -43,3 +43,36 @@ def test_cached_computes_once(tmp_path: Path, moses_smiles: list[str]) -> None:
     assert path.exists()
     _same(first, ReferenceStats.cached(smiles, tmp_path))
     assert smiles_key(smiles) != smiles_key(smiles[::-1])
+
+
+def test_compute_matches_parsing_each_molecule(moses_smiles: list[str]) -> None:
+    from molgen.evaluation.basic import parse
+
+    smiles = [*moses_smiles[:50], "xx", None, *moses_smiles[:10], ""]
+    mols = [mol for mol in map(parse, smiles) if mol is not None]
+    _same(ReferenceStats.compute(smiles), ReferenceStats.from_mols(mols))
+
+
+def test_features_parallel_equal_serial(moses_smiles: list[str], monkeypatch) -> None:
+    from molgen.evaluation import stats as module
+
+    monkeypatch.setattr(module, "MIN_PARALLEL", 1)
+    smiles = [*moses_smiles, "xx", None, *moses_smiles[:40]]
+    serial = module.compute_features(smiles, n_jobs=1)
+    parallel = module.compute_features(smiles, n_jobs=2, chunk_size=64)
+    np.testing.assert_array_equal(serial.valid, parallel.valid)
+    assert serial.valid.sum() == len(moses_smiles) + 40
+    assert serial.canonical == parallel.canonical
+    assert serial.fragments == parallel.fragments
+    assert serial.scaffolds == parallel.scaffolds
+    _same(ReferenceStats.from_features(serial), ReferenceStats.from_features(parallel))
+
+
+def test_features_order_with_duplicates() -> None:
+    from molgen.evaluation.stats import compute_features
+
+    features = compute_features(["OCC", "xx", "CCO", "OCC", None, "c1ccccc1"], n_jobs=1)
+    assert features.valid.tolist() == [True, False, True, True, False, True]
+    assert features.canonical == ["CCO", "CCO", "CCO", "c1ccccc1"]
+    assert features.fingerprints.shape == (4, 128)
+    assert len(features.properties["QED"]) == 4
