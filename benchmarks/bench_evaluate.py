@@ -6,7 +6,8 @@ stand-in samples, or the first ``--n`` of ``--samples FILE``) against a curated 
 train split, for Novelty, and ``--reference-n`` random molecules of test and of
 test_scaffolds; default all of them). The first call computes and caches the reference
 statistics (fingerprints, fragments, scaffolds, properties, ChemNet statistics, KL profile);
-the second reuses them. Prints JSON with both wall times, the speed-up and the metrics.
+the second reuses them. Prints JSON with both wall times, the speed-up, seconds per stage
+(cumulative time inside the main functions, measured by wrapping them) and the metrics.
 
     python benchmarks/bench_evaluate.py                      # full scale: 30k vs MOSES
     python benchmarks/bench_evaluate.py --n 3000 --reference-n 10000
@@ -21,6 +22,9 @@ import os
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +35,48 @@ sys.path.insert(0, str(ROOT))
 
 from molgen.data.moses import fetch_moses  # noqa: E402
 from molgen.data.readers import read_source  # noqa: E402
+from molgen.evaluation import evaluate as evaluate_module  # noqa: E402
+from molgen.evaluation import fcd as fcd_module  # noqa: E402
+from molgen.evaluation import metrics as metrics_module  # noqa: E402
 from molgen.evaluation.evaluate import evaluate  # noqa: E402
+
+STAGES: dict[str, float] = defaultdict(float)
+"""Seconds spent in each wrapped stage since the last reset."""
+
+STAGE_TARGETS = [
+    (evaluate_module, "compute_features", "reference features (RDKit, workers)"),
+    (metrics_module, "compute_features", "sample features (RDKit, workers)"),
+    (fcd_module, "chemnet_activations", "ChemNet"),
+    (evaluate_module, "kl_profile", "KL profiles"),
+    (metrics_module, "snn", "SNN"),
+    (metrics_module, "internal_diversity", "IntDiv"),
+    (metrics_module, "fraction_passes_filters", "Filters"),
+]
+
+
+def _timed(name: str, fn: Callable) -> Callable:
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            STAGES[name] += time.perf_counter() - start
+
+    return wrapper
+
+
+def install_stage_timers() -> None:
+    """Wrap the functions of :data:`STAGE_TARGETS` so that they add to :data:`STAGES`."""
+    for module, attr, name in STAGE_TARGETS:
+        setattr(module, attr, _timed(name, getattr(module, attr)))
+
+
+def stage_seconds() -> dict[str, float]:
+    """The stage times since the last call, rounded, then reset."""
+    out = {name: round(seconds, 1) for name, seconds in STAGES.items()}
+    STAGES.clear()
+    return out
 
 
 def moses_split(name: str, n: int | None, seed: int) -> list[str]:
@@ -52,10 +97,12 @@ def build_moses_dataset(root: Path, reference_n: int | None) -> Path:
     return root
 
 
-def timed_evaluate(samples: list[str], data: Path, cache: Path, device: str) -> tuple[float, dict]:
+def timed_evaluate(
+    samples: list[str], data: Path, cache: Path, device: str, n_jobs: int
+) -> tuple[float, dict]:
     """Wall time and result of one :func:`evaluate` call."""
     start = time.perf_counter()
-    metrics = evaluate(samples, data, cache_dir=cache, device=device)
+    metrics = evaluate(samples, data, cache_dir=cache, device=device, n_jobs=n_jobs)
     return time.perf_counter() - start, metrics
 
 
@@ -67,7 +114,9 @@ def main() -> None:
     parser.add_argument("--data", help="a curated dataset (default: MOSES, see --reference-n)")
     parser.add_argument("--reference-n", type=int, help="test/test_scaffolds subset size")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--n-jobs", type=int, default=0, help="processes (0 = all cores)")
     args = parser.parse_args()
+    install_stage_timers()
 
     with tempfile.TemporaryDirectory(prefix="bench-evaluate-") as tmp:
         data = (
@@ -80,15 +129,23 @@ def main() -> None:
         else:
             samples = moses_split("train", args.n, seed=123)
         cache = Path(tmp) / "cache"
-        cold, metrics = timed_evaluate(samples, data, cache, args.device)
-        warm, again = timed_evaluate(samples, data, cache, args.device)
+        stage_seconds()
+        cold, metrics = timed_evaluate(samples, data, cache, args.device, args.n_jobs)
+        cold_stages = stage_seconds()
+        warm, again = timed_evaluate(samples, data, cache, args.device, args.n_jobs)
+        warm_stages = stage_seconds()
     result = {
         "n_generated": len(samples),
         "reference_n": args.reference_n,
+        "n_jobs": args.n_jobs,
+        "cpu_count": os.cpu_count(),
         "threads": os.environ.get("OMP_NUM_THREADS"),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "cold_seconds": round(cold, 1),
         "warm_seconds": round(warm, 1),
         "speedup": round(cold / warm, 2),
+        "cold_stages": cold_stages,
+        "warm_stages": warm_stages,
         "same_metrics": json.dumps(metrics) == json.dumps(again),
         "metrics": {name: round(value, 4) for name, value in metrics.items()},
     }
