@@ -18,6 +18,7 @@ import io
 import logging
 import os
 import pkgutil
+import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -99,12 +100,47 @@ def load_chemnet() -> torch.nn.Module:
     return model
 
 
+DEFAULT_PAD_LEN = 350
+"""ChemNet's input length (``fcd.utils.SmilesDataset``); longer lists pad to their longest."""
+
+
+@cache
+def _vocabulary() -> tuple[re.Pattern[str], dict[str, int], int, int]:
+    """The tokeniser regex, token -> index, the unknown-token index and the vocabulary
+    size of the ``fcd`` package (so the encoding is exactly its ``get_one_hot``)."""
+    from fcd import utils
+
+    vocab: list[str] = getattr(utils, "__vocab")
+    index = {token: i for i, token in enumerate(vocab)}
+    return re.compile(utils.FULL_REGEX), index, index["X"], len(vocab)
+
+
+def _token_ids(smiles: str) -> list[int]:
+    """Vocabulary indices of the tokens of ``smiles`` plus the end token ``.``."""
+    pattern, index, unknown, _ = _vocabulary()
+    return [index.get(m.group(), unknown) for m in pattern.finditer(smiles + ".")]
+
+
+def _one_hot_batch(token_ids: Sequence[list[int]], pad_len: int) -> torch.Tensor:
+    """A ``(batch, vocab, pad_len)`` float32 input, equal to what ``fcd.get_predictions``
+    feeds ChemNet: one-hot rows scaled by ``1 / vocab_size``, zero padding."""
+    vocab_size = _vocabulary()[3]
+    rows = np.concatenate([np.full(len(ids), i) for i, ids in enumerate(token_ids)])
+    cols = np.concatenate([np.arange(len(ids)) for ids in token_ids])
+    tokens = np.concatenate([np.asarray(ids, dtype=np.int64) for ids in token_ids])
+    out = np.zeros((len(token_ids), pad_len, vocab_size), dtype=np.float32)
+    out[rows, cols, tokens] = np.float32(1.0 / vocab_size)
+    return torch.from_numpy(out).transpose(1, 2)
+
+
 def chemnet_activations(
     smiles: Sequence[str], *, device: str = "auto", batch_size: int = 128
 ) -> np.ndarray:
     """ChemNet's penultimate-layer activations, one row of 512 per SMILES.
 
-    The SMILES are used as given (call :func:`valid_canonical` first to follow MOSES).
+    The SMILES are used as given (call :func:`valid_canonical` first to follow MOSES). The
+    result equals ``fcd.get_predictions`` (same encoding, padding and batches); the one-hot
+    input is built a batch at a time with numpy instead of per molecule.
 
     Args:
         smiles: SMILES strings.
@@ -114,18 +150,25 @@ def chemnet_activations(
     Returns:
         A float32 array of shape ``(len(smiles), 512)``.
     """
-    from fcd import get_predictions
-
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if len(smiles) == 0:
         return np.zeros((0, 512), dtype=np.float32)
     target = resolve_device(device)
-    # n_jobs=0: one-hot encoding in this process; worker processes cost more than they save.
-    acts = get_predictions(
-        load_chemnet(), list(smiles), batch_size=batch_size, n_jobs=0, device=str(target)
-    )
-    return np.asarray(acts, dtype=np.float32)
+    pad_len = max(DEFAULT_PAD_LEN, max(len(text) for text in smiles) + 1)
+    if pad_len != DEFAULT_PAD_LEN:
+        logger.warning("ChemNet input padded to %d, not %d", pad_len, DEFAULT_PAD_LEN)
+    model = load_chemnet().to(target)
+    out = []
+    try:
+        with torch.no_grad():
+            for start in range(0, len(smiles), batch_size):
+                ids = [_token_ids(text) for text in smiles[start : start + batch_size]]
+                batch = _one_hot_batch(ids, pad_len).to(target)
+                out.append(model(batch).to("cpu").numpy().astype(np.float32))
+    finally:
+        model.to("cpu")
+    return np.concatenate(out)
 
 
 @dataclass(frozen=True, eq=False)

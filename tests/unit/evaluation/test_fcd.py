@@ -180,3 +180,24 @@ def test_cache_key_depends_on_the_chemnet_version(moses: list[str], monkeypatch)
     assert chemnet_version().startswith("ChemNet_v0.13_pretrained.pt:")
     monkeypatch.setattr(fcd, "chemnet_version", lambda: "ChemNet_other")
     assert fcd.stats_cache_key(moses[:5]) != key
+
+
+def test_activations_equal_fcd_get_predictions(moses_smiles: list[str]) -> None:
+    from fcd import get_predictions
+
+    smiles = [*moses_smiles[:40], "C[Zn]CCl", "[Se]1C=CC=C1", "C" * 360]
+    with pytest.warns(UserWarning):  # fcd warns about the longer padding
+        expected = get_predictions(
+            fcd.load_chemnet(), smiles, batch_size=16, n_jobs=0, device="cpu"
+        )
+    got = chemnet_activations(smiles, device="cpu", batch_size=16)
+    np.testing.assert_array_equal(got, np.asarray(expected, dtype=np.float32))
+
+
+def test_from_canonical_repeats_rows_of_duplicates(moses_smiles: list[str]) -> None:
+    smiles = [*moses_smiles[:30], *moses_smiles[:10]]
+    stats = FCDStats.from_canonical(smiles, device="cpu")
+    direct = FCDStats.from_activations(chemnet_activations(smiles, device="cpu"))
+    np.testing.assert_allclose(stats.mu, direct.mu, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(stats.sigma, direct.sigma, rtol=1e-5, atol=1e-7)
+    assert stats.n == 40
