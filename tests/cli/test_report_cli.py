@@ -52,6 +52,7 @@ def test_report_writes_html_and_prints_its_path(run_dir, tmp_path, capsys):
 def test_report_links_runs_to_the_mlflow_ui(run_dir, workdir, tmp_path, capsys):
     import mlflow
 
+    mlflow.set_experiment("report-cli")  # not an experiment id cached by an earlier test
     with mlflow.start_run(run_name="char_rnn") as run:
         mlflow.log_metric("x", 1.0)
     summary = json.loads((run_dir / "summary.json").read_text())
