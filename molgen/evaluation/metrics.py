@@ -26,7 +26,7 @@ from molgen.evaluation.filters import fraction_passes_filters
 from molgen.evaluation.fragments import cosine_similarity
 from molgen.evaluation.properties import PROPERTIES, wasserstein
 from molgen.evaluation.similarity import internal_diversity, snn
-from molgen.evaluation.stats import ReferenceStats, compute_features
+from molgen.evaluation.stats import MoleculeFeatures, ReferenceStats, compute_features
 
 __all__ = ["compare_to_reference", "distribution_metrics"]
 
@@ -59,6 +59,7 @@ def distribution_metrics(
     test_scaffolds: ReferenceStats | None = None,
     k: Sequence[int] = (1000, 10000),
     n_jobs: int = 0,
+    features: MoleculeFeatures | None = None,
 ) -> dict[str, float]:
     """The MOSES metrics of ``generated``, keyed by their MOSES names.
 
@@ -74,6 +75,8 @@ def distribution_metrics(
             None leaves them out.
         k: the sizes for ``unique@k``.
         n_jobs: processes for the per-molecule features (0 = all cores).
+        features: :func:`~molgen.evaluation.stats.compute_features` of ``generated``,
+            when the caller has them already (then ``n_jobs`` is unused).
 
     Returns:
         ``valid``, ``unique@k`` for each k, ``IntDiv``, ``IntDiv2``, ``Filters``, then as
@@ -81,7 +84,8 @@ def distribution_metrics(
         ``SA``, ``QED``, ``weight`` (Wasserstein-1 distances to the test set). See the
         module docstring for the values on degenerate input.
     """
-    features = compute_features(generated, n_jobs=n_jobs)
+    if features is None:
+        features = compute_features(generated, n_jobs=n_jobs)
     canonical = features.canonical
     stats = ReferenceStats.from_features(features)
     mols = [mol for mol in (parse(text) for text in generated) if mol is not None]

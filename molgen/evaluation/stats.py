@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
 __all__ = ["STATS_VERSION", "MoleculeFeatures", "ReferenceStats", "compute_features", "smiles_key"]
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 1024
 """Distinct SMILES per worker task in :func:`compute_features`."""
 
 MIN_PARALLEL = 2000
@@ -122,12 +122,24 @@ def _expand(unique: MoleculeFeatures, inverse: np.ndarray) -> MoleculeFeatures:
 
 
 def compute_features(
-    smiles: Sequence[str | None], *, n_jobs: int = 0, chunk_size: int = CHUNK_SIZE
+    smiles: Sequence[str | None],
+    *,
+    n_jobs: int = 0,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: Callable[[MoleculeFeatures], None] | None = None,
 ) -> MoleculeFeatures:
     """:class:`MoleculeFeatures` of ``smiles``: identical entries are computed once, and
     the distinct ones in chunks over ``n_jobs`` processes (0 = all cores).
 
     Non-string entries are treated as invalid.
+
+    Args:
+        smiles: SMILES strings (None and other non-strings allowed).
+        n_jobs: worker processes (0 = all cores); small inputs run in this process.
+        chunk_size: distinct SMILES per worker task.
+        on_chunk: called in this process with the features of each chunk of distinct
+            SMILES, in order, as they arrive, while the workers go on with the next
+            chunks (e.g. to run ChemNet on ``canonical`` meanwhile).
     """
     keys = [text if isinstance(text, str) else "" for text in smiles]
     index: dict[str, int] = {}
@@ -137,7 +149,11 @@ def compute_features(
     distinct = list(index)
     jobs = 1 if len(distinct) < MIN_PARALLEL else resolve_n_jobs(n_jobs)
     size = max(1, min(chunk_size, -(-len(distinct) // jobs)))
-    parts = list(parallel_map(_chunk_features, chunked(distinct, size), n_jobs=jobs))
+    parts = []
+    for part in parallel_map(_chunk_features, chunked(distinct, size), n_jobs=jobs):
+        if on_chunk is not None:
+            on_chunk(part)
+        parts.append(part)
     return _expand(_concat(parts), inverse)
 
 
