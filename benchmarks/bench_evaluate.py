@@ -132,6 +132,7 @@ def main() -> None:
         stage_seconds()
         cold, metrics = timed_evaluate(samples, data, cache, args.device, args.n_jobs)
         cold_stages = stage_seconds()
+        print(json.dumps({"cold_seconds": round(cold, 1), "cold_stages": cold_stages}), flush=True)
         warm, again = timed_evaluate(samples, data, cache, args.device, args.n_jobs)
         warm_stages = stage_seconds()
     result = {
