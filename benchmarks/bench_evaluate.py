@@ -44,9 +44,11 @@ STAGES: dict[str, float] = defaultdict(float)
 """Seconds spent in each wrapped stage since the last reset."""
 
 STAGE_TARGETS = [
-    (evaluate_module, "compute_features", "reference features (RDKit, workers)"),
-    (metrics_module, "compute_features", "sample features (RDKit, workers)"),
-    (fcd_module, "chemnet_activations", "ChemNet"),
+    # ChemNet runs inside compute_features (on each chunk as it arrives), so the features
+    # stage includes the ChemNet stage.
+    (evaluate_module, "compute_features", "features, references + samples (incl. ChemNet)"),
+    (evaluate_module, "chemnet_activations", "ChemNet (main process)"),
+    (fcd_module, "chemnet_activations", "ChemNet (main process)"),
     (evaluate_module, "kl_profile", "KL profiles"),
     (metrics_module, "snn", "SNN"),
     (metrics_module, "internal_diversity", "IntDiv"),
