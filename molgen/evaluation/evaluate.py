@@ -308,7 +308,7 @@ def evaluate_against(
     generated = [s if isinstance(s, str) else None for s in generated]
     metrics = dict.fromkeys(METRIC_NAMES, math.nan)
     chemnet = _ChunkedChemNet(device)
-    features = compute_features(generated, n_jobs=n_jobs, on_chunk=chemnet)
+    features = compute_features(generated, n_jobs=n_jobs, on_chunk=chemnet, filters=True)
     metrics.update(
         distribution_metrics(
             generated, train=train, test=test, test_scaffolds=test_scaffolds, features=features

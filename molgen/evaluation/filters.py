@@ -17,11 +17,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
+import numpy as np
 from rdkit import Chem
 
 from molgen.chem.alerts import alert_catalog
 
-__all__ = ["ALLOWED_ATOMS", "MCF_SMARTS", "fraction_passes_filters", "passes_filters"]
+__all__ = [
+    "ALLOWED_ATOMS",
+    "MCF_SMARTS",
+    "filter_flags",
+    "fraction_passes_filters",
+    "passes_filters",
+]
 
 ALLOWED_ATOMS = frozenset({"C", "N", "S", "O", "F", "Cl", "Br", "H"})
 MAX_RING_SIZE = 7
@@ -76,15 +83,22 @@ def passes_filters(mol: Chem.Mol) -> bool:
     return bool(smiles) and Chem.MolFromSmiles(smiles) is not None
 
 
+def _passes_or_fails(mol: Chem.Mol) -> bool:
+    try:
+        return passes_filters(mol)
+    except Exception:  # RDKit raises assorted errors on exotic structures: the molecule fails
+        return False
+
+
+def filter_flags(mols: Sequence[Chem.Mol]) -> np.ndarray:
+    """:func:`passes_filters` of each molecule as a boolean array; a molecule on which RDKit
+    raises fails."""
+    return np.fromiter((_passes_or_fails(mol) for mol in mols), dtype=bool, count=len(mols))
+
+
 def fraction_passes_filters(mols: Sequence[Chem.Mol]) -> float:
     """Fraction of ``mols`` (valid generated molecules, duplicates count) passing the
     filters; 0.0 for an empty input. A molecule on which RDKit raises fails."""
     if not mols:
         return 0.0
-    passed = 0
-    for mol in mols:
-        try:
-            passed += passes_filters(mol)
-        except Exception:  # RDKit raises assorted errors on exotic structures
-            continue
-    return passed / len(mols)
+    return float(filter_flags(mols).mean())

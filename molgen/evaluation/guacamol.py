@@ -21,12 +21,13 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from rdkit import Chem, DataStructs
+from rdkit import Chem
 from rdkit.Chem import Descriptors, rdFingerprintGenerator
 from scipy.stats import entropy, gaussian_kde
 
 from molgen.chem.mol import mol_from_smiles
 from molgen.evaluation.fcd import EvaluationInputError, FCDStats, frechet_distance
+from molgen.evaluation.similarity import fingerprint_matrix, nearest_neighbour_similarity
 
 __all__ = [
     "CONTINUOUS_DESCRIPTORS",
@@ -107,13 +108,7 @@ def descriptor_matrix(mols: Sequence[Chem.Mol], names: Sequence[str]) -> np.ndar
 
 def internal_similarity(mols: Sequence[Chem.Mol]) -> np.ndarray:
     """Each molecule's highest ECFP4 (4096-bit) Tanimoto similarity to another in the set."""
-    fps = [_ECFP4.GetFingerprint(mol) for mol in mols]
-    best = np.zeros(len(fps))
-    for i in range(1, len(fps)):
-        sims = np.asarray(DataStructs.BulkTanimotoSimilarity(fps[i], fps[:i]))
-        best[i] = max(best[i], sims.max())
-        best[:i] = np.maximum(best[:i], sims)
-    return best
+    return nearest_neighbour_similarity(fingerprint_matrix(mols, _ECFP4))
 
 
 def _density(values: np.ndarray, grid: np.ndarray) -> np.ndarray:

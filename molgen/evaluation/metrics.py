@@ -51,6 +51,14 @@ def compare_to_reference(
     }
 
 
+def _filters(generated: Sequence[str | None], features: MoleculeFeatures) -> float:
+    """The MOSES ``Filters`` fraction, from the features when they hold the flags."""
+    if features.passes_filters is not None:
+        flags = features.passes_filters
+        return float(flags.mean()) if len(flags) else 0.0
+    return fraction_passes_filters([m for m in (parse(s) for s in generated) if m is not None])
+
+
 def distribution_metrics(
     generated: Sequence[str | None],
     *,
@@ -85,17 +93,16 @@ def distribution_metrics(
         module docstring for the values on degenerate input.
     """
     if features is None:
-        features = compute_features(generated, n_jobs=n_jobs)
+        features = compute_features(generated, n_jobs=n_jobs, filters=True)
     canonical = features.canonical
     stats = ReferenceStats.from_features(features)
-    mols = [mol for mol in (parse(text) for text in generated) if mol is not None]
 
     metrics: dict[str, float] = {"valid": float(features.valid.mean()) if len(generated) else 0.0}
     for size in k:
         metrics[f"unique@{size}"] = fraction_unique(canonical, size)
     metrics["IntDiv"] = internal_diversity(stats.fingerprints, p=1)
     metrics["IntDiv2"] = internal_diversity(stats.fingerprints, p=2)
-    metrics["Filters"] = fraction_passes_filters(mols)
+    metrics["Filters"] = _filters(generated, features)
     if train is not None:
         known = train if isinstance(train, Set) else canonical_set(train)
         metrics["Novelty"] = novelty(canonical, known)

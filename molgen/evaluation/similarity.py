@@ -16,7 +16,14 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdFingerprintGenerator
 
-__all__ = ["FP_BITS", "FP_RADIUS", "fingerprint_matrix", "internal_diversity", "snn"]
+__all__ = [
+    "FP_BITS",
+    "FP_RADIUS",
+    "fingerprint_matrix",
+    "internal_diversity",
+    "nearest_neighbour_similarity",
+    "snn",
+]
 
 FP_RADIUS = 2
 FP_BITS = 1024
@@ -29,17 +36,19 @@ def _generator():
     return rdFingerprintGenerator.GetMorganGenerator(radius=FP_RADIUS, fpSize=FP_BITS)
 
 
-def fingerprint_matrix(mols: Sequence[Chem.Mol]) -> np.ndarray:
-    """Bit-packed Morgan fingerprints, shape ``(len(mols), FP_BITS // 8)``, ``uint8``."""
-    out = np.zeros((len(mols), FP_BITS // 8), dtype=np.uint8)
-    generator = _generator()
+def fingerprint_matrix(mols: Sequence[Chem.Mol], generator=None) -> np.ndarray:
+    """Bit-packed fingerprints, shape ``(len(mols), bits // 8)``, ``uint8``: Morgan r=2
+    1024 bits (MOSES's) unless another RDKit fingerprint ``generator`` is given."""
+    generator = generator or _generator()
+    bits = generator.GetOptions().fpSize
+    out = np.zeros((len(mols), bits // 8), dtype=np.uint8)
     for i, mol in enumerate(mols):
         out[i] = np.packbits(generator.GetFingerprintAsNumPy(mol).astype(bool))
     return out
 
 
 def _unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    bits = np.unpackbits(packed, axis=1, count=FP_BITS).astype(np.float32)
+    bits = np.unpackbits(packed, axis=1).astype(np.float32)
     return bits, bits.sum(axis=1)
 
 
@@ -102,6 +111,21 @@ def snn(
         for j in range(0, len(reference), chunk):
             np.maximum(rows, _max_tanimoto(gen, _unpack(reference[j : j + chunk])), out=rows)
     return float(best.mean())
+
+
+def nearest_neighbour_similarity(fingerprints: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
+    """Each row's highest Tanimoto similarity to another row of the same packed matrix
+    (0 for a single row), computed block by block."""
+    n = len(fingerprints)
+    best = np.zeros(n)
+    for i in range(0, n, chunk):
+        a = _unpack(fingerprints[i : i + chunk])
+        for j in range(0, n, chunk):
+            sim = _tanimoto(a, a if j == i else _unpack(fingerprints[j : j + chunk]))
+            if j == i:
+                np.fill_diagonal(sim, 0.0)
+            np.maximum(best[i : i + chunk], sim.max(axis=1), out=best[i : i + chunk])
+    return best
 
 
 def internal_diversity(fingerprints: np.ndarray, p: int = 1, chunk: int = CHUNK) -> float:

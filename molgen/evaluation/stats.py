@@ -19,12 +19,14 @@ import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from rdkit import Chem
 
 from molgen.evaluation.basic import parse
+from molgen.evaluation.filters import filter_flags
 from molgen.evaluation.fragments import fragment_counts, safe_fragments, scaffold, scaffold_counts
 from molgen.evaluation.properties import PROPERTIES, property_arrays
 from molgen.evaluation.similarity import FP_BITS, fingerprint_matrix
@@ -63,6 +65,8 @@ class MoleculeFeatures:
         scaffolds: scaffold SMILES of each valid entry (None when it has none, see
             :func:`molgen.evaluation.fragments.scaffold`).
         properties: MOSES property name -> float64 array over the valid entries.
+        passes_filters: whether each valid entry passes the MOSES filters
+            (:func:`~molgen.evaluation.filters.passes_filters`); None when not computed.
     """
 
     valid: np.ndarray
@@ -71,9 +75,10 @@ class MoleculeFeatures:
     fragments: list[list[str]]
     scaffolds: list[str | None]
     properties: Mapping[str, np.ndarray]
+    passes_filters: np.ndarray | None = None
 
 
-def _chunk_features(smiles: Sequence[str | None]) -> MoleculeFeatures:
+def _chunk_features(smiles: Sequence[str | None], filters: bool = False) -> MoleculeFeatures:
     """Features of one chunk, each molecule parsed once (runs in a worker process)."""
     parsed = [parse(text) for text in smiles]
     mols = [mol for mol in parsed if mol is not None]
@@ -84,6 +89,7 @@ def _chunk_features(smiles: Sequence[str | None]) -> MoleculeFeatures:
         fragments=[safe_fragments(mol) for mol in mols],
         scaffolds=[scaffold(mol) for mol in mols],
         properties=property_arrays(mols),
+        passes_filters=filter_flags(mols) if filters else None,
     )
 
 
@@ -101,6 +107,11 @@ def _concat(parts: Sequence[MoleculeFeatures]) -> MoleculeFeatures:
             name: np.concatenate([np.zeros(0), *(p.properties[name] for p in parts)])
             for name in PROPERTIES
         },
+        passes_filters=(
+            np.concatenate([np.zeros(0, dtype=bool), *(p.passes_filters for p in parts)])
+            if parts and all(p.passes_filters is not None for p in parts)
+            else None
+        ),
     )
 
 
@@ -118,6 +129,7 @@ def _expand(unique: MoleculeFeatures, inverse: np.ndarray) -> MoleculeFeatures:
         fragments=[unique.fragments[i] for i in rows],
         scaffolds=[unique.scaffolds[i] for i in rows],
         properties={name: values[rows] for name, values in unique.properties.items()},
+        passes_filters=None if unique.passes_filters is None else unique.passes_filters[rows],
     )
 
 
@@ -127,6 +139,7 @@ def compute_features(
     n_jobs: int = 0,
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[MoleculeFeatures], None] | None = None,
+    filters: bool = False,
 ) -> MoleculeFeatures:
     """:class:`MoleculeFeatures` of ``smiles``: identical entries are computed once, and
     the distinct ones in chunks over ``n_jobs`` processes (0 = all cores).
@@ -150,7 +163,9 @@ def compute_features(
     jobs = 1 if len(distinct) < MIN_PARALLEL else resolve_n_jobs(n_jobs)
     size = max(1, min(chunk_size, -(-len(distinct) // jobs)))
     parts = []
-    for part in parallel_map(_chunk_features, chunked(distinct, size), n_jobs=jobs):
+    for part in parallel_map(
+        partial(_chunk_features, filters=filters), chunked(distinct, size), n_jobs=jobs
+    ):
         if on_chunk is not None:
             on_chunk(part)
         parts.append(part)

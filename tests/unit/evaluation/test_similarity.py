@@ -53,3 +53,15 @@ def test_empty_sets_give_nan() -> None:
     empty = fingerprint_matrix([])
     assert np.isnan(internal_diversity(empty))
     assert np.isnan(snn(empty, fingerprint_matrix(_mols(["CCO"]))))
+
+
+def test_nearest_neighbour_similarity_matches_rdkit(moses_smiles: list[str]) -> None:
+    from molgen.evaluation.similarity import nearest_neighbour_similarity
+
+    smiles = moses_smiles[:40]
+    sim = _rdkit_tanimoto(smiles, smiles)
+    np.fill_diagonal(sim, 0.0)
+    fps = fingerprint_matrix(_mols(smiles))
+    # a small chunk exercises the off-diagonal blocks
+    np.testing.assert_allclose(nearest_neighbour_similarity(fps, chunk=7), sim.max(axis=1))
+    assert nearest_neighbour_similarity(fps[:1]).tolist() == [0.0]

@@ -58,9 +58,10 @@ def test_features_parallel_equal_serial(moses_smiles: list[str], monkeypatch) ->
 
     monkeypatch.setattr(module, "MIN_PARALLEL", 1)
     smiles = [*moses_smiles, "xx", None, *moses_smiles[:40]]
-    serial = module.compute_features(smiles, n_jobs=1)
-    parallel = module.compute_features(smiles, n_jobs=2, chunk_size=64)
+    serial = module.compute_features(smiles, n_jobs=1, filters=True)
+    parallel = module.compute_features(smiles, n_jobs=2, chunk_size=64, filters=True)
     np.testing.assert_array_equal(serial.valid, parallel.valid)
+    np.testing.assert_array_equal(serial.passes_filters, parallel.passes_filters)
     assert serial.valid.sum() == len(moses_smiles) + 40
     assert serial.canonical == parallel.canonical
     assert serial.fragments == parallel.fragments
@@ -71,8 +72,12 @@ def test_features_parallel_equal_serial(moses_smiles: list[str], monkeypatch) ->
 def test_features_order_with_duplicates() -> None:
     from molgen.evaluation.stats import compute_features
 
-    features = compute_features(["OCC", "xx", "CCO", "OCC", None, "c1ccccc1"], n_jobs=1)
+    smiles = ["OCC", "xx", "CCO", "OCC", None, "C[N+](C)(C)C"]
+    features = compute_features(smiles, n_jobs=1, filters=True)
     assert features.valid.tolist() == [True, False, True, True, False, True]
-    assert features.canonical == ["CCO", "CCO", "CCO", "c1ccccc1"]
+    # the charged ammonium fails the MOSES filters; each duplicate keeps its flag
+    assert features.passes_filters.tolist() == [True, True, True, False]
+    assert compute_features(smiles, n_jobs=1).passes_filters is None
+    assert features.canonical == ["CCO", "CCO", "CCO", "C[N+](C)(C)C"]
     assert features.fingerprints.shape == (4, 128)
     assert len(features.properties["QED"]) == 4
