@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/postgres.sh install  # PostgreSQL + RDKit cartridge for the store tests (apt, as root)
 .venv/bin/ruff check molgen flows tests benchmarks
 exec .venv/bin/python -m pytest -q "$@"

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
+pytest_plugins = ["tests.store_fixtures"]  # PostgreSQL with the RDKit cartridge
+
 DATA = Path(__file__).parent / "data"
 
 DEVICES = [

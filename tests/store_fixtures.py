@@ -1,0 +1,67 @@
+"""A real PostgreSQL server with the RDKit cartridge for the store's tests (a pytest plugin).
+
+``postgres_url`` starts one throwaway cluster per test session with ``scripts/postgres.sh``
+(initdb + pg_ctl, as the ``postgres`` user when the tests run as root) and yields the
+SQLAlchemy URL of its ``molgen`` database, which has the ``rdkit`` extension. Tests that
+need an empty database of their own take ``postgres_db``, a fresh database per test.
+The tests are skipped only when the PostgreSQL binaries are not installed at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "postgres.sh"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+_COUNTER = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL (``postgresql+psycopg://...``) of a session-wide PostgreSQL with the cartridge."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(
+            f"PostgreSQL is not installed ({PG_BIN}/initdb missing; "
+            "run scripts/postgres.sh install as root)"
+        )
+    folder = tempfile.mkdtemp(prefix="molgen-pg-")  # not under pytest's root-only tmp dir
+    started = subprocess.run(
+        [str(SCRIPT), "start", folder], capture_output=True, text=True, timeout=120
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"could not start PostgreSQL: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_db(postgres_url: str) -> Iterator[str]:
+    """URL of a fresh, empty database (with the rdkit extension) on the session's server."""
+    import sqlalchemy as sa
+
+    name = f"molgen_test_{next(_COUNTER)}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    db = sa.create_engine(url)
+    with db.begin() as conn:
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rdkit"))
+    db.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
