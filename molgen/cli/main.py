@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from molgen.cli import commands, evaluation
+from molgen.cli import commands, evaluation, serve
 from molgen.utils.errors import MolgenError
 
 __all__ = ["build_parser", "main"]
@@ -148,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     interp.add_argument("--model", metavar="PATH_OR_URI", help="a VAE or LatentGAN")
     interp.add_argument("--out", metavar="FILE", help="also write a .csv or .parquet")
     interp.set_defaults(handler=commands.interpolate)
+    serve.register(sub)
     return parser
 
 

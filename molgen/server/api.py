@@ -1,0 +1,194 @@
+"""The HTTP API under ``/api`` (and ``/healthz``): queries, molecule detail, depictions,
+CSV/SDF export and the lists behind the page's pickers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi.responses import Response
+from pydantic import Field
+from sqlalchemy import text
+
+from molgen.server.app import ServerState, get_state
+from molgen.server.catalog import FamilySummary, RunSummary, molecule_smiles
+from molgen.server.depict import depict_svg
+from molgen.server.params import SearchParams
+from molgen.store.query import CandidateQuery, MoleculeDetail, QueryPage
+
+__all__ = ["EXPORT_LIMIT", "EXPORT_MAX", "export_response", "router"]
+
+EXPORT_LIMIT = 10_000
+"""Rows an export holds unless ``limit`` says otherwise."""
+EXPORT_MAX = 100_000
+"""Most rows one export may hold."""
+
+router = APIRouter()
+
+
+class ExportParams(SearchParams):  # type: ignore[misc, valid-type]
+    """Search parameters plus the export's format and row limit."""
+
+    format: Literal["csv", "sdf"] = "csv"
+    limit: int = Field(default=EXPORT_LIMIT, ge=1, le=EXPORT_MAX)
+
+
+State = Annotated[ServerState, Depends(get_state)]
+Format = Literal["csv", "sdf"]
+_MEDIA = {"csv": "text/csv; charset=utf-8", "sdf": "chemical/x-mdl-sdfile"}
+_SVG_HEADERS = {"Cache-Control": "public, max-age=3600"}
+
+
+async def search_page(state: ServerState, query: CandidateQuery) -> QueryPage:
+    """Run ``query`` on the store within the server's time limit."""
+    from molgen.store.search import search
+
+    return await state.run(search, state.engine, query)
+
+
+async def molecule(state: ServerState, inchikey: str) -> MoleculeDetail:
+    """The detail of one molecule (with training neighbours when the server has a train
+    set); a 404 when the store does not hold it."""
+    from molgen.store.detail import molecule_detail
+
+    detail = await state.run(
+        molecule_detail, state.engine, inchikey, train_smiles=state.train_smiles
+    )
+    if detail is None:
+        raise HTTPException(404, f"no molecule with InChIKey {inchikey} in the store")
+    return detail
+
+
+async def export_response(
+    state: ServerState, query: CandidateQuery, fmt: Format, limit: int
+) -> Response:
+    """The rows ``query`` matches (all pages, at most ``limit``) as a CSV or SDF download."""
+    from molgen.store.export import export
+
+    body = await state.run(export, state.engine, query, fmt, limit)
+    return Response(
+        content=body,
+        media_type=_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="molgen-candidates.{fmt}"'},
+    )
+
+
+@router.get("/healthz", tags=["service"])
+async def healthz(state: State) -> dict[str, str]:
+    """Liveness: the store answers a trivial query."""
+
+    def ping() -> None:
+        with state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    await state.run(ping)
+    return {"status": "ok", "database": state.engine.dialect.name}
+
+
+@router.post("/api/query", tags=["query"])
+async def query_post(query: CandidateQuery, state: State) -> QueryPage:
+    """One page of the candidates that match ``query`` (JSON body), and the total count."""
+    return await search_page(state, query)
+
+
+@router.get("/api/candidates", tags=["query"])
+async def query_get(params: Annotated[SearchParams, Query()], state: State) -> QueryPage:
+    """The same as ``POST /api/query`` with the query in the query string:
+    ``<property>_min``/``_max`` for ranges, repeated ``runs``/``families``."""
+    return await search_page(state, params.to_query())
+
+
+@router.get("/api/molecules/{inchikey}", tags=["molecules"])
+async def molecule_get(inchikey: str, state: State) -> MoleculeDetail:
+    """Everything known about a molecule: properties, alerts, provenance, neighbours."""
+    return await molecule(state, inchikey)
+
+
+@router.get(
+    "/api/molecules/{inchikey}/depiction.svg",
+    tags=["molecules"],
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+async def molecule_svg(
+    inchikey: str,
+    state: State,
+    smarts: Annotated[str | None, Query(max_length=500)] = None,
+    alerts: bool = True,
+    width: Annotated[int, Query(ge=50, le=1000)] = 280,
+    height: Annotated[int, Query(ge=50, le=1000)] = 200,
+) -> Response:
+    """A 2D depiction (SVG) of a stored molecule, its alert atoms highlighted (PAINS red,
+    Brenk orange) and, with ``smarts``, the atoms that substructure matches (blue)."""
+    smiles = await state.run(molecule_smiles, state.engine, inchikey)
+    if smiles is None:
+        raise HTTPException(404, f"no molecule with InChIKey {inchikey} in the store")
+    svg = await state.run(
+        depict_svg, smiles, alerts=alerts, smarts=smarts, width=width, height=height
+    )
+    if svg is None:
+        raise HTTPException(400, f"stored SMILES {smiles!r} cannot be drawn")
+    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+
+
+@router.get(
+    "/api/depict.svg",
+    tags=["molecules"],
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+async def smiles_svg(
+    smiles: Annotated[str, Query(min_length=1, max_length=500)],
+    state: State,
+    smarts: Annotated[str | None, Query(max_length=500)] = None,
+    alerts: bool = True,
+    width: Annotated[int, Query(ge=50, le=1000)] = 280,
+    height: Annotated[int, Query(ge=50, le=1000)] = 200,
+) -> Response:
+    """A 2D depiction (SVG) of any SMILES (e.g. a training-set neighbour)."""
+    svg = await state.run(
+        depict_svg, smiles, alerts=alerts, smarts=smarts, width=width, height=height
+    )
+    if svg is None:
+        raise HTTPException(400, f"invalid SMILES {smiles!r}")
+    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+
+
+@router.post(
+    "/api/export",
+    tags=["export"],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "chemical/x-mdl-sdfile": {}}}},
+)
+async def export_post(
+    query: Annotated[CandidateQuery, Body()],
+    state: State,
+    format: Format = "csv",
+    limit: Annotated[int, Query(ge=1, le=EXPORT_MAX)] = EXPORT_LIMIT,
+) -> Response:
+    """Every candidate ``query`` matches (not just one page; at most ``limit``) as a CSV or
+    SDF file."""
+    return await export_response(state, query, format, limit)
+
+
+@router.get(
+    "/api/export",
+    tags=["export"],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "chemical/x-mdl-sdfile": {}}}},
+)
+async def export_get(params: Annotated[ExportParams, Query()], state: State) -> Response:
+    """``POST /api/export`` with the query in the query string (the page's download links)."""
+    return await export_response(state, params.to_query(), params.format, params.limit)
+
+
+@router.get("/api/runs", tags=["pickers"])
+async def runs(state: State) -> list[RunSummary]:
+    """The runs that wrote candidates, newest first, with MLflow links."""
+    return (await state.pickers())[0]
+
+
+@router.get("/api/families", tags=["pickers"])
+async def families(state: State) -> list[FamilySummary]:
+    """The model family labels with their candidate counts."""
+    return (await state.pickers())[1]
