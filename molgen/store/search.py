@@ -1,0 +1,183 @@
+"""Running a :class:`~molgen.store.query.CandidateQuery` against the store.
+
+Plain filters (property ranges, alerts, novelty, runs, families, dates) and sorting are
+parameterised SQL, so a page of a million candidates comes straight from the indexes.
+Substructure and similarity queries first *screen* in SQL (on SQLite: required elements in
+the SMILES and popcount bounds; on PostgreSQL with the RDKit cartridge: its GiST-indexed
+``@>`` and ``%``), then verify every screened row exactly with RDKit and numpy
+(:mod:`molgen.store.search_core`), so results are exact and the same on both backends.
+
+Ordering is by the sort key (NULLs last in either direction), ties by candidate id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Select, func, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from molgen.store.engine import dialect, has_rdkit_cartridge
+from molgen.store.query import CandidateQuery, CandidateRow, QueryPage
+from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule, Run
+from molgen.store.search_core import (
+    Deadline,
+    QueryError,
+    SearchLimits,
+    parse_smarts,
+    parse_smiles,
+)
+from molgen.store.search_filters import (
+    Filters,
+    as_utc,
+    candidates_select,
+    filter_conditions,
+    sort_column,
+)
+from molgen.store.search_postgres import set_statement_timeout
+from molgen.store.search_sqlite import sqlite_deadline
+from molgen.store.search_structure import Structure, structure_page
+
+__all__ = ["QueryError", "SearchLimits", "fetch_rows", "row_from", "rows_select", "search"]
+
+
+def _sql_page(conn: Connection, query: CandidateQuery, filters: Filters) -> tuple[int, list[int]]:
+    total = conn.execute(candidates_select([func.count()], filters)).scalar_one()
+    key = sort_column(query)
+    order = (key.desc() if query.descending else key.asc()).nulls_last()
+    stmt = (
+        candidates_select([Candidate.id], filters)
+        .order_by(order, Candidate.id.asc())
+        .offset((query.page - 1) * query.page_size)
+        .limit(query.page_size)
+    )
+    return total, list(conn.execute(stmt).scalars())
+
+
+def _alerts(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+_ROW_COLUMNS = (
+    Candidate.id,
+    Molecule.inchikey,
+    Molecule.smiles,
+    *(getattr(Molecule, name) for name in PROPERTY_COLUMNS),
+    Molecule.pains,
+    Molecule.brenk,
+    Molecule.alerts,
+    Candidate.novel,
+    Candidate.score,
+    Candidate.family,
+    Run.run_key,
+    Run.mlflow_run_id,
+    Candidate.checkpoint,
+    Candidate.temperature,
+    Candidate.created_at,
+)
+
+
+def row_from(values: Sequence[Any], similarity: float | None = None) -> CandidateRow:
+    """A :class:`CandidateRow` from a row of :func:`rows_select`."""
+    cid, inchikey, smiles, *rest = values
+    props, rest = rest[: len(PROPERTY_COLUMNS)], rest[len(PROPERTY_COLUMNS) :]
+    pains, brenk, alerts, novel, score, family, run_key, mlflow_id, ckpt, temp, created = rest
+    return CandidateRow(
+        candidate_id=cid,
+        inchikey=inchikey,
+        smiles=smiles,
+        properties=dict(zip(PROPERTY_COLUMNS, props, strict=True)),
+        pains=bool(pains),
+        brenk=bool(brenk),
+        alerts=_alerts(alerts),
+        novel=novel,
+        score=score,
+        family=family,
+        run=mlflow_id or run_key,
+        mlflow_run_id=mlflow_id,
+        checkpoint=ckpt,
+        temperature=temp,
+        created_at=as_utc(created),
+        similarity=similarity,
+    )
+
+
+def rows_select() -> Select[Any]:
+    """SELECT of everything a result row shows, candidates joined to molecules and runs."""
+    return (
+        select(*_ROW_COLUMNS)
+        .select_from(Candidate)
+        .join(Molecule, Molecule.id == Candidate.molecule_id)
+        .join(Run, Run.id == Candidate.run_id)
+    )
+
+
+def fetch_rows(
+    conn: Connection, ids: Sequence[int], similarity: dict[int, float] | None = None
+) -> list[CandidateRow]:
+    """The result rows of candidates ``ids``, in that order (with their similarity)."""
+    if not ids:
+        return []
+    sims = similarity or {}
+    found = conn.execute(rows_select().where(Candidate.id.in_(list(ids))))
+    by_id = {row[0]: row_from(row, sims.get(row[0])) for row in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@contextmanager
+def _bounded(conn: Connection, backend: str, deadline: Deadline) -> Iterator[None]:
+    """Run the block under ``deadline``; a statement it interrupts becomes a QueryError."""
+    try:
+        if backend == "sqlite":
+            with sqlite_deadline(conn, deadline):
+                yield
+        else:
+            set_statement_timeout(conn, deadline.remaining())
+            yield
+    except OperationalError as exc:
+        if deadline.expired() or "interrupted" in str(exc.orig) or _cancelled(exc):
+            raise deadline.error() from None
+        raise
+    except DBAPIError as exc:
+        if _cancelled(exc):
+            raise deadline.error() from None
+        raise
+
+
+def _cancelled(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "57014"  # query_canceled
+
+
+def search(
+    engine: Engine, query: CandidateQuery, *, limits: SearchLimits | None = None
+) -> QueryPage:
+    """One page of the candidates that match ``query``, and how many match in all.
+
+    Args:
+        engine: an open store (see :func:`molgen.store.engine.open_store`).
+        query: the validated query.
+        limits: bounds on substructure/similarity work (default :class:`SearchLimits`).
+
+    Raises:
+        QueryError: invalid SMARTS or SMILES, or the query exceeds the limits (one line).
+    """
+    limits = limits or SearchLimits()
+    pattern = parse_smarts(query.smarts) if query.smarts else None
+    similar = parse_smiles(query.similar_to) if query.similar_to else None
+    backend = dialect(engine)
+    cartridge = (pattern is not None or similar is not None) and has_rdkit_cartridge(engine)
+    filters = filter_conditions(query, backend)
+    deadline = Deadline(limits.timeout_s)
+    with engine.connect() as conn, _bounded(conn, backend, deadline):
+        if pattern is None and similar is None:
+            total, ids = _sql_page(conn, query, filters)
+            similarity: dict[int, float] = {}
+        else:
+            structure = Structure(query.smarts, pattern, similar, cartridge, backend)
+            total, ids, similarity = structure_page(
+                conn, query, filters, structure, limits, deadline
+            )
+        rows = fetch_rows(conn, ids, similarity)
+    return QueryPage(query=query, total=total, rows=rows)

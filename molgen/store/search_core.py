@@ -1,0 +1,184 @@
+"""The chemistry of a store search, the same on every backend: parsing the query's SMARTS and
+SMILES, verifying substructure hits with RDKit, exact Tanimoto from the stored fingerprint
+bytes, and the limits (how many molecules one query may examine, for how long).
+
+Backends only *screen* (SQL filters, the cartridge's indexes, popcount bounds); the final
+answer is always computed here, which is why SQLite and PostgreSQL return the same rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rdkit import Chem
+
+from molgen.chem.mol import mol_from_smiles
+from molgen.store.fingerprints import FP_BYTES, fingerprint_mol
+from molgen.utils.errors import MolgenError
+
+__all__ = [
+    "Deadline",
+    "QueryError",
+    "SearchLimits",
+    "parse_smarts",
+    "parse_smiles",
+    "required_elements",
+    "substructure_hits",
+    "tanimoto_many",
+]
+
+_CARBON, _HYDROGEN = 6, 1
+
+
+class QueryError(MolgenError):
+    """A query the store cannot run: an invalid SMARTS or SMILES, or one that exceeds the
+    search limits. The message is one line, meant for the user (the API answers 400)."""
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """Bounds on one substructure or similarity search.
+
+    Attributes:
+        max_examined: most candidate rows the structure verification may look at after the
+            screens; a broader query is refused (narrow it with filters).
+        timeout_s: wall-clock budget of the whole search (database and verification).
+    """
+
+    max_examined: int = 2_000_000
+    timeout_s: float = 60.0
+
+
+class Deadline:
+    """A wall-clock budget that raises :class:`QueryError` when spent."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (never below a millisecond, for driver timeouts)."""
+        return max(self.end - time.monotonic(), 0.001)
+
+    def expired(self) -> bool:
+        """Whether the budget is spent."""
+        return time.monotonic() >= self.end
+
+    def check(self) -> None:
+        """Raise :class:`QueryError` if the budget is spent."""
+        if self.expired():
+            raise self.error()
+
+    def error(self) -> QueryError:
+        """The error for a query that ran out of time."""
+        return QueryError(
+            f"the query took longer than {self.seconds:g} s; narrow it with property, run "
+            "or family filters, or a more specific SMARTS"
+        )
+
+
+def parse_smarts(smarts: str) -> Chem.Mol:
+    """The query molecule of a SMARTS pattern.
+
+    Raises:
+        QueryError: empty or unparsable SMARTS (naming the field and the text).
+    """
+    text = smarts.strip()
+    mol = Chem.MolFromSmarts(text) if text else None
+    if mol is None or mol.GetNumAtoms() == 0:
+        raise QueryError(f"smarts: invalid SMARTS {smarts!r}")
+    return mol
+
+
+def parse_smiles(smiles: str) -> tuple[Chem.Mol, bytes, int]:
+    """The molecule of a similarity query and its store fingerprint (bytes, popcount).
+
+    Raises:
+        QueryError: unparsable SMILES, or one without fingerprint bits.
+    """
+    mol = mol_from_smiles(smiles)
+    if mol is None or mol.GetNumAtoms() == 0:
+        raise QueryError(f"similar_to: invalid SMILES {smiles!r}")
+    data, count = fingerprint_mol(mol)
+    if count == 0:
+        raise QueryError(f"similar_to: {smiles!r} has no fingerprint bits to compare")
+    return mol, bytes(data), count
+
+
+def _required_element(description: str) -> int | None:
+    """The element an atom query demands, from RDKit's query description, else None.
+
+    Only a plain ``AtomType``/``AtomAtomicNum`` equality at the top of the query, or as a
+    direct operand of a top-level ``AtomAnd``, counts: ORs, negations and recursive SMARTS
+    demand no single element.
+    """
+    lines = description.rstrip("\n").split("\n")
+    candidates = lines[:1] if not lines[0].startswith("AtomAnd") else lines[1:]
+    depth = 0 if not lines[0].startswith("AtomAnd") else 2
+    for line in candidates:
+        indent = len(line) - len(line.lstrip(" "))
+        parts = line.split()
+        if indent != depth or len(parts) != 4 or parts[2:] != ["=", "val"]:
+            continue
+        if parts[0] in ("AtomType", "AtomAtomicNum") and parts[1].isdigit():
+            return int(parts[1]) % 1000  # AtomType adds 1000 for aromatic atoms
+    return None
+
+
+def required_elements(query: Chem.Mol) -> list[str]:
+    """Element symbols (other than C and H) that every match of ``query`` must contain.
+
+    Any SMILES of a matching molecule contains each symbol (upper or lower case), so a
+    text search for them is a safe screen: it never drops a true match.
+    """
+    table = Chem.GetPeriodicTable()
+    found: set[str] = set()
+    for atom in query.GetAtoms():
+        if not atom.HasQuery():
+            continue
+        number = _required_element(atom.DescribeQuery())
+        if number is not None and number not in (0, _CARBON, _HYDROGEN):
+            found.add(table.GetElementSymbol(number))
+    return sorted(found)
+
+
+def substructure_hits(
+    query: Chem.Mol,
+    molecules: Iterable[tuple[int, str]],
+    deadline: Deadline,
+    *,
+    check_every: int = 512,
+) -> set[int]:
+    """Ids of the molecules (id, SMILES) that contain ``query``, checked with RDKit.
+
+    Raises:
+        QueryError: the deadline passed.
+    """
+    hits: set[int] = set()
+    for index, (molecule_id, smiles) in enumerate(molecules):
+        if index % check_every == 0:
+            deadline.check()
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is not None and mol.HasSubstructMatch(query):
+            hits.add(molecule_id)
+    return hits
+
+
+def tanimoto_many(query: bytes, fingerprints: Sequence[bytes]) -> np.ndarray:
+    """Exact Tanimoto of ``query`` to each packed fingerprint (float64; 0 when both empty).
+
+    The same intersection / union of bit counts as RDKit and the cartridge compute.
+    """
+    if not fingerprints:
+        return np.zeros(0)
+    matrix = np.frombuffer(b"".join(bytes(f) for f in fingerprints), dtype=np.uint8)
+    matrix = matrix.reshape(len(fingerprints), FP_BYTES)
+    reference = np.frombuffer(query, dtype=np.uint8)
+    both = np.bitwise_count(matrix & reference).sum(axis=1, dtype=np.int64)
+    either = np.bitwise_count(matrix | reference).sum(axis=1, dtype=np.int64)
+    out = np.zeros(len(fingerprints))
+    np.divide(both, either, out=out, where=either > 0)
+    return out
