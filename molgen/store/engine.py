@@ -63,6 +63,9 @@ def resolve_url(url: str | None = None) -> str:
 def public_url(engine_or_url: Engine | str) -> str:
     """The URL with any password hidden (for logs and ``molgen store stats``)."""
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database.startswith("file:"):
+        return f"sqlite:///{database.removeprefix('file:')}"  # a read-only URI
     return url.render_as_string(hide_password=True)
 
 

@@ -8,6 +8,8 @@ lock on PostgreSQL), so processes that open a new store at the same time migrate
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -51,8 +53,21 @@ def head_revision() -> str:
     return head
 
 
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Alembic logs every context set-up at INFO; keep only its warnings."""
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(level)
+
+
 def _revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    with _quiet_alembic():
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -79,7 +94,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         before = _revision(conn)
         if before != target:
             log.info("migrating %s from %s to %s", public_url(engine), before, target)
-            command.upgrade(alembic_config(conn), revision)
+            with _quiet_alembic():
+                command.upgrade(alembic_config(conn), revision)
         after = _revision(conn)
     return after
 

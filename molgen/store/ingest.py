@@ -1,0 +1,323 @@
+"""Writing scored molecules into the store, idempotently and safely in parallel.
+
+Rows go in batches of :data:`BATCH_SIZE`, one transaction each: molecules, then candidates,
+both ``INSERT ... ON CONFLICT DO NOTHING`` on their unique keys (InChIKey; run, family and
+molecule). Ingesting the same table twice, or from two processes at once, stores every
+candidate exactly once. Rows are written in key order, so concurrent PostgreSQL writers
+wait for each other instead of deadlocking; on SQLite writers queue for the lock
+(``BEGIN IMMEDIATE``). Rows that cannot be stored are reported with a reason, never
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from molgen.scoring import ScoreConfig
+from molgen.store.engine import dialect, write_engine
+from molgen.store.fingerprints import batch_fingerprints, popcount
+from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
+from molgen.store.schema import Candidate, Molecule, Run
+from molgen.store.scored import Rejected, clean_scores, read_scored_file
+from molgen.utils.parallel import chunked, parallel_map
+
+__all__ = [
+    "BATCH_SIZE",
+    "IngestReport",
+    "Rejected",
+    "RunInfo",
+    "ensure_run",
+    "ingest_family",
+    "ingest_file",
+    "ingest_run_dir",
+    "ingest_scores",
+    "read_scored_file",
+]
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 5_000
+"""Rows per transaction."""
+_PARALLEL_MIN_ROWS = 4 * BATCH_SIZE  # below this, worker start-up costs more than it saves
+_RETRIES = 5
+_MOLECULES = Molecule.__table__
+_CANDIDATES = Candidate.__table__
+_RUNS = Run.__table__
+
+
+class IngestReport(BaseModel):
+    """What one ingestion did. ``rows_read`` = candidates inserted + duplicates skipped +
+    rejected rows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    run_key: str
+    family: str
+    rows_read: int = 0
+    molecules_inserted: int = 0
+    candidates_inserted: int = 0
+    duplicates_skipped: int = 0
+    rejected: list[Rejected] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows read per second of ingestion."""
+        return self.rows_read / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        """One line for logs and the CLI."""
+        return (
+            f"{self.source} [{self.family}]: {self.rows_read} rows, "
+            f"{self.candidates_inserted} new candidates, {self.molecules_inserted} new "
+            f"molecules, {self.duplicates_skipped} duplicates skipped, "
+            f"{len(self.rejected)} rejected ({self.seconds:.1f} s)"
+        )
+
+
+def _insert(engine: Engine) -> Any:
+    return postgresql.insert if dialect(engine) == "postgresql" else sqlite.insert
+
+
+def _retrying(engine: Engine, work: Any) -> Any:
+    """Run ``work(conn)`` in a write transaction, retrying deadlocks and lock timeouts."""
+    for attempt in range(1, _RETRIES + 1):
+        try:
+            with write_engine(engine).begin() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            text = str(exc.orig).lower()
+            transient = "deadlock" in text or "locked" in text or "serializ" in text
+            if not transient or attempt == _RETRIES:
+                raise
+            logger.warning("retrying a store write (%s)", str(exc.orig).splitlines()[0])
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def ensure_run(engine: Engine, run: RunInfo) -> tuple[int, datetime]:
+    """The id and creation time of ``run`` in the store, inserting it if it is new."""
+    insert = _insert(engine)
+
+    def work(conn: Connection) -> tuple[int, datetime]:
+        conn.execute(
+            insert(_RUNS)
+            .values(**run.model_dump())
+            .on_conflict_do_nothing(index_elements=["run_key"])
+        )
+        row = conn.execute(
+            select(_RUNS.c.id, _RUNS.c.created_at).where(_RUNS.c.run_key == run.run_key)
+        ).one()
+        return row.id, row.created_at
+
+    return _retrying(engine, work)
+
+
+def _known_ids(engine: Engine, keys: Sequence[str]) -> dict[str, int]:
+    """Molecule ids of the InChIKeys already stored."""
+    query = select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(_MOLECULES.c.inchikey.in_(keys))
+    with engine.connect() as conn:
+        return dict(conn.execute(query).all())
+
+
+def _fingerprinted(
+    engine: Engine, batches: Sequence[list[dict[str, Any]]], n_jobs: int
+) -> Iterator[tuple[list[dict[str, Any]], dict[str, int], list[Rejected]]]:
+    """Each batch, the ids of its molecules already stored, and the rows whose SMILES do not
+    parse. New molecules get ``fingerprint`` and ``fp_popcount`` (computed over ``n_jobs``
+    processes, while this one writes, unless the row brings its own fingerprint)."""
+    pending: deque[tuple[list[dict[str, Any]], dict[str, int]]] = deque()
+
+    def todo() -> Iterator[list[str]]:
+        for batch in batches:
+            known = _known_ids(engine, [row["inchikey"] for row in batch])
+            pending.append((batch, known))
+            yield [
+                r["smiles"] for r in batch if r["inchikey"] not in known and "fingerprint" not in r
+            ]
+
+    jobs = n_jobs if sum(map(len, batches)) >= _PARALLEL_MIN_ROWS else 1
+    for fingerprints in parallel_map(batch_fingerprints, todo(), n_jobs=jobs):
+        batch, known = pending.popleft()
+        found = iter(fingerprints)
+        rows, rejected = [], []
+        for row in batch:
+            if row["inchikey"] in known:
+                rows.append(row)
+            elif "fingerprint" in row:
+                rows.append({**row, "fp_popcount": popcount(row["fingerprint"])})
+            elif (fp := next(found)) is None:
+                reason = "SMILES does not parse (RDKit)"
+                rejected.append(Rejected(row=row["row"], smiles=row["smiles"], reason=reason))
+            else:
+                rows.append({**row, "fingerprint": fp[0], "fp_popcount": fp[1]})
+        yield rows, known, rejected
+
+
+def _write_batch(
+    engine: Engine, rows: list[dict[str, Any]], known: dict[str, int], candidate: dict[str, Any]
+) -> tuple[int, int]:
+    """Insert a batch's new molecules and its candidates; returns how many of each were new."""
+    insert = _insert(engine)
+    new = sorted((r for r in rows if r["inchikey"] not in known), key=lambda r: r["inchikey"])
+    columns = [c.name for c in _MOLECULES.columns if c.name != "id"]
+    molecules = [{name: row[name] for name in columns} for row in new]
+
+    def work(conn: Connection) -> tuple[int, int]:
+        ids, added = dict(known), 0
+        if molecules:
+            added = len(
+                conn.execute(
+                    insert(_MOLECULES)
+                    .on_conflict_do_nothing(index_elements=["inchikey"])
+                    .returning(_MOLECULES.c.id),
+                    molecules,
+                ).all()
+            )
+            keys = [row["inchikey"] for row in new]
+            where = _MOLECULES.c.inchikey.in_(keys)
+            ids.update(
+                conn.execute(select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(where)).all()
+            )
+        candidates = sorted(
+            (
+                {**candidate, "molecule_id": ids[row["inchikey"]], "score": row["score"],
+                 "novel": row["novel"]}
+                for row in rows
+            ),
+            key=lambda c: c["molecule_id"],
+        )  # fmt: skip
+        inserted = conn.execute(
+            insert(_CANDIDATES)
+            .on_conflict_do_nothing(index_elements=["run_id", "family", "molecule_id"])
+            .returning(_CANDIDATES.c.id),
+            candidates,
+        ).all()
+        return added, len(inserted)
+
+    return _retrying(engine, work)
+
+
+def ingest_scores(
+    engine: Engine,
+    scores: pd.DataFrame,
+    *,
+    run: RunInfo,
+    family: str,
+    model_type: str | None = None,
+    checkpoint: str | None = None,
+    temperature: float | None = None,
+    source: str | None = None,
+    n_jobs: int = 1,
+    batch_size: int = BATCH_SIZE,
+    score_config: ScoreConfig | None = None,
+) -> IngestReport:
+    """Store a scored table's molecules as candidates of ``run`` and ``family``.
+
+    Args:
+        engine: an open store (:func:`molgen.store.engine.open_store`).
+        scores: a scored table (:data:`molgen.scoring.OUTPUT_COLUMNS`), or any table with
+            ``smiles`` (molecule properties are then computed with molgen's scoring). A
+            ``fingerprint`` column of packed bytes is used as is.
+        run: the run that generated them (inserted if new).
+        family: model family label.
+        model_type, checkpoint, temperature: provenance of every candidate.
+        source: what to call the input in the report (default: the run's source).
+        n_jobs: processes computing fingerprints for large tables (0 = all cores).
+        batch_size: rows per transaction.
+        score_config: how to score a table that has no properties.
+
+    Returns:
+        Counts of rows read, molecules and candidates inserted, duplicates skipped, and
+        every rejected row with its reason.
+    """
+    started = time.perf_counter()
+    run_id, created_at = ensure_run(engine, run)
+    rows, rejected = clean_scores(scores, score_config)
+    seen: set[str] = set()
+    unique = [r for r in rows if not (r["inchikey"] in seen or seen.add(r["inchikey"]))]
+    report = IngestReport(
+        source=source or run.source or run.run_key, run_key=run.run_key, family=family,
+        rows_read=len(scores), duplicates_skipped=len(rows) - len(unique),
+    )  # fmt: skip
+    candidate = {
+        "run_id": run_id, "family": family, "model_type": model_type, "checkpoint": checkpoint,
+        "temperature": temperature, "created_at": created_at,
+    }  # fmt: skip
+    for batch, known, unparsed in _fingerprinted(engine, chunked(unique, batch_size), n_jobs):
+        rejected.extend(unparsed)
+        if batch:
+            new_molecules, new_candidates = _write_batch(engine, batch, known, candidate)
+            report.molecules_inserted += new_molecules
+            report.candidates_inserted += new_candidates
+            report.duplicates_skipped += len(batch) - new_candidates
+    report.rejected = sorted(rejected, key=lambda r: r.row)
+    report.seconds = round(time.perf_counter() - started, 3)
+    logger.info("store: %s", report.summary())
+    return report
+
+
+def ingest_file(
+    engine: Engine,
+    path: str | Path,
+    *,
+    family: str = "import",
+    run_name: str | None = None,
+    n_jobs: int = 1,
+    **provenance: Any,
+) -> IngestReport:
+    """Import a scored file (or any molecule file) as one run, keyed by the file's content.
+
+    Raises:
+        InputError: the file is missing, unreadable or has no SMILES column.
+    """
+    frame = read_scored_file(path)
+    run = file_run(path, run_name)
+    return ingest_scores(
+        engine, frame, run=run, family=family, source=str(path), n_jobs=n_jobs, **provenance
+    )
+
+
+def ingest_family(
+    engine: Engine, run: RunInfo, family: FamilyOutput, n_jobs: int = 1
+) -> IngestReport:
+    """Ingest one family's ``scores.parquet`` of a pipeline run."""
+    return ingest_scores(
+        engine,
+        read_scored_file(family.scores),
+        run=run,
+        family=family.label,
+        model_type=family.model_type,
+        checkpoint=family.checkpoint,
+        temperature=family.temperature,
+        source=str(family.scores),
+        n_jobs=n_jobs,
+    )
+
+
+def ingest_run_dir(
+    engine: Engine, run_dir: str | Path, *, name: str | None = None, n_jobs: int = 1
+) -> list[IngestReport]:
+    """Ingest every family of a pipeline run directory (``summary.json`` + scores).
+
+    Returns:
+        One report per family.
+
+    Raises:
+        InputError: not a run directory, or a family's scores are missing or unreadable.
+    """
+    run, families = read_run_dir(run_dir, name)
+    return [ingest_family(engine, run, family, n_jobs) for family in families]
