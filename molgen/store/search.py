@@ -40,7 +40,15 @@ from molgen.store.search_postgres import set_statement_timeout
 from molgen.store.search_sqlite import sqlite_deadline
 from molgen.store.search_structure import Structure, structure_page
 
-__all__ = ["QueryError", "SearchLimits", "fetch_rows", "row_from", "rows_select", "search"]
+__all__ = [
+    "QueryError",
+    "SearchLimits",
+    "bounded",
+    "fetch_rows",
+    "row_from",
+    "rows_select",
+    "search",
+]
 
 
 def _sql_page(conn: Connection, query: CandidateQuery, filters: Filters) -> tuple[int, list[int]]:
@@ -127,7 +135,7 @@ def fetch_rows(
 
 
 @contextmanager
-def _bounded(conn: Connection, backend: str, deadline: Deadline) -> Iterator[None]:
+def bounded(conn: Connection, backend: str, deadline: Deadline) -> Iterator[None]:
     """Run the block under ``deadline``; a statement it interrupts becomes a QueryError."""
     try:
         if backend == "sqlite":
@@ -170,7 +178,7 @@ def search(
     cartridge = (pattern is not None or similar is not None) and has_rdkit_cartridge(engine)
     filters = filter_conditions(query, backend)
     deadline = Deadline(limits.timeout_s)
-    with engine.connect() as conn, _bounded(conn, backend, deadline):
+    with engine.connect() as conn, bounded(conn, backend, deadline):
         if pattern is None and similar is None:
             total, ids = _sql_page(conn, query, filters)
             similarity: dict[int, float] = {}
