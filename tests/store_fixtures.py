@@ -3,17 +3,20 @@
 ``postgres_url`` starts one throwaway cluster per test session with ``scripts/postgres.sh``
 (initdb + pg_ctl, as the ``postgres`` user when the tests run as root) and yields the
 SQLAlchemy URL of its ``molgen`` database, which has the ``rdkit`` extension. Tests that
-need an empty database of their own take ``postgres_db``, a fresh database per test.
+need an empty database of their own take ``postgres_db``, a fresh database per test
+(or use :func:`fresh_database` for a wider scope).
 The tests are skipped only when the PostgreSQL binaries are not installed at all.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,16 +48,17 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_db(postgres_url: str) -> Iterator[str]:
-    """URL of a fresh, empty database (with the rdkit extension) on the session's server."""
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database with the rdkit extension on ``server_url``'s server (its URL),
+    dropped on exit."""
     import sqlalchemy as sa
 
-    name = f"molgen_test_{next(_COUNTER)}"
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"molgen_test_{os.getpid()}_{next(_COUNTER)}"  # generated here, never user input
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    url = server_url.rsplit("/", 1)[0] + f"/{name}"
     db = sa.create_engine(url)
     with db.begin() as conn:
         conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rdkit"))
@@ -65,3 +69,10 @@ def postgres_db(postgres_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_db(postgres_url: str) -> Iterator[str]:
+    """URL of a fresh, empty database (with the rdkit extension) on the session's server."""
+    with fresh_database(postgres_url) as url:
+        yield url
