@@ -42,8 +42,11 @@ _SVG_HEADERS = {"Cache-Control": "public, max-age=3600"}
 async def search_page(state: ServerState, query: CandidateQuery) -> QueryPage:
     """Run ``query`` on the store within the server's time limit."""
     from molgen.store.search import search
+    from molgen.store.search_core import SearchLimits
 
-    return await state.run(search, state.engine, query)
+    return await state.run(
+        search, state.engine, query, limits=SearchLimits(timeout_s=state.timeout)
+    )
 
 
 async def molecule(state: ServerState, inchikey: str) -> MoleculeDetail:

@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds a request may spend in the database before it is answered with a 503."""
+GRACE = 10.0
+"""Seconds past :data:`DEFAULT_TIMEOUT`-style limits before a request is abandoned (503)."""
 PICKER_TTL = 30.0
 """Seconds the run and family lists are reused before they are read again."""
 HERE = Path(__file__).parent
@@ -61,18 +63,19 @@ class ServerState:
     )
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking store call in a worker thread, bounded by :attr:`timeout`.
+        """Run a blocking store call in a worker thread. The search bounds itself by
+        :attr:`timeout`; this is the backstop for anything else (a locked database).
 
         Raises:
-            QueryTimeout: the call did not finish in time.
+            QueryTimeout: the call did not finish within the timeout plus a grace period.
         """
         try:
             return await asyncio.wait_for(
-                run_in_threadpool(fn, *args, **kwargs), timeout=self.timeout
+                run_in_threadpool(fn, *args, **kwargs), timeout=self.timeout + GRACE
             )
         except TimeoutError:
             raise QueryTimeout(
-                f"the query did not finish within {self.timeout:g} s; narrow it (property "
+                f"the query did not finish within {self.timeout + GRACE:g} s; narrow it (property "
                 "ranges, a more specific SMARTS, fewer runs) and try again"
             ) from None
 
