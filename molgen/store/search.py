@@ -48,18 +48,21 @@ __all__ = [
     "row_from",
     "rows_select",
     "search",
+    "search_range",
 ]
 
 
-def _sql_page(conn: Connection, query: CandidateQuery, filters: Filters) -> tuple[int, list[int]]:
+def _sql_page(
+    conn: Connection, query: CandidateQuery, filters: Filters, start: int, count: int
+) -> tuple[int, list[int]]:
     total = conn.execute(candidates_select([func.count()], filters)).scalar_one()
     key = sort_column(query)
     order = (key.desc() if query.descending else key.asc()).nulls_last()
     stmt = (
         candidates_select([Candidate.id], filters)
         .order_by(order, Candidate.id.asc())
-        .offset((query.page - 1) * query.page_size)
-        .limit(query.page_size)
+        .offset(start)
+        .limit(count)
     )
     return total, list(conn.execute(stmt).scalars())
 
@@ -67,6 +70,8 @@ def _sql_page(conn: Connection, query: CandidateQuery, filters: Filters) -> tupl
 def _alerts(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(";") if part.strip()]
 
+
+_FETCH_CHUNK = 500  # ids per IN (...) list
 
 _ROW_COLUMNS = (
     Candidate.id,
@@ -129,8 +134,11 @@ def fetch_rows(
     if not ids:
         return []
     sims = similarity or {}
-    found = conn.execute(rows_select().where(Candidate.id.in_(list(ids))))
-    by_id = {row[0]: row_from(row, sims.get(row[0])) for row in found}
+    by_id: dict[int, CandidateRow] = {}
+    for chunk in range(0, len(ids), _FETCH_CHUNK):
+        wanted = list(ids[chunk : chunk + _FETCH_CHUNK])
+        for row in conn.execute(rows_select().where(Candidate.id.in_(wanted))):
+            by_id[row[0]] = row_from(row, sims.get(row[0]))
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -158,15 +166,16 @@ def _cancelled(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "57014"  # query_canceled
 
 
-def search(
-    engine: Engine, query: CandidateQuery, *, limits: SearchLimits | None = None
-) -> QueryPage:
-    """One page of the candidates that match ``query``, and how many match in all.
-
-    Args:
-        engine: an open store (see :func:`molgen.store.engine.open_store`).
-        query: the validated query.
-        limits: bounds on substructure/similarity work (default :class:`SearchLimits`).
+def search_range(
+    engine: Engine,
+    query: CandidateQuery,
+    start: int,
+    count: int,
+    *,
+    limits: SearchLimits | None = None,
+) -> tuple[int, list[CandidateRow]]:
+    """How many candidates match ``query``, and the matches ``start`` to ``start + count``
+    in the query's order (its ``page`` and ``page_size`` are ignored).
 
     Raises:
         QueryError: invalid SMARTS or SMILES, or the query exceeds the limits (one line).
@@ -180,12 +189,30 @@ def search(
     deadline = Deadline(limits.timeout_s)
     with engine.connect() as conn, bounded(conn, backend, deadline):
         if pattern is None and similar is None:
-            total, ids = _sql_page(conn, query, filters)
+            total, ids = _sql_page(conn, query, filters, start, count)
             similarity: dict[int, float] = {}
         else:
             structure = Structure(query.smarts, pattern, similar, cartridge, backend)
             total, ids, similarity = structure_page(
-                conn, query, filters, structure, limits, deadline
+                conn, query, filters, structure, limits, deadline, start, count
             )
         rows = fetch_rows(conn, ids, similarity)
+    return total, rows
+
+
+def search(
+    engine: Engine, query: CandidateQuery, *, limits: SearchLimits | None = None
+) -> QueryPage:
+    """One page of the candidates that match ``query``, and how many match in all.
+
+    Args:
+        engine: an open store (see :func:`molgen.store.engine.open_store`).
+        query: the validated query.
+        limits: bounds on substructure/similarity work (default :class:`SearchLimits`).
+
+    Raises:
+        QueryError: invalid SMARTS or SMILES, or the query exceeds the limits (one line).
+    """
+    start = (query.page - 1) * query.page_size
+    total, rows = search_range(engine, query, start, query.page_size, limits=limits)
     return QueryPage(query=query, total=total, rows=rows)

@@ -28,6 +28,7 @@ __all__ = [
     "required_elements",
     "substructure_hits",
     "tanimoto_many",
+    "tanimoto_matrix",
 ]
 
 _CARBON, _HYDROGEN = 6, 1
@@ -167,18 +168,23 @@ def substructure_hits(
     return hits
 
 
-def tanimoto_many(query: bytes, fingerprints: Sequence[bytes]) -> np.ndarray:
-    """Exact Tanimoto of ``query`` to each packed fingerprint (float64; 0 when both empty).
+def tanimoto_matrix(query: bytes, matrix: np.ndarray) -> np.ndarray:
+    """Exact Tanimoto of ``query`` to each row of an ``(n, FP_BYTES)`` ``uint8`` matrix of
+    packed fingerprints (float64; 0 where both are empty).
 
     The same intersection / union of bit counts as RDKit and the cartridge compute.
     """
-    if not fingerprints:
-        return np.zeros(0)
-    matrix = np.frombuffer(b"".join(bytes(f) for f in fingerprints), dtype=np.uint8)
-    matrix = matrix.reshape(len(fingerprints), FP_BYTES)
     reference = np.frombuffer(query, dtype=np.uint8)
     both = np.bitwise_count(matrix & reference).sum(axis=1, dtype=np.int64)
     either = np.bitwise_count(matrix | reference).sum(axis=1, dtype=np.int64)
-    out = np.zeros(len(fingerprints))
+    out = np.zeros(len(matrix))
     np.divide(both, either, out=out, where=either > 0)
     return out
+
+
+def tanimoto_many(query: bytes, fingerprints: Sequence[bytes]) -> np.ndarray:
+    """Exact Tanimoto of ``query`` to each packed fingerprint (see :func:`tanimoto_matrix`)."""
+    if not fingerprints:
+        return np.zeros(0)
+    matrix = np.frombuffer(b"".join(bytes(f) for f in fingerprints), dtype=np.uint8)
+    return tanimoto_matrix(query, matrix.reshape(len(fingerprints), FP_BYTES))

@@ -127,8 +127,11 @@ def structure_page(
     structure: Structure,
     limits: SearchLimits,
     deadline: Deadline,
+    start: int,
+    count: int,
 ) -> tuple[int, list[int], dict[int, float]]:
-    """Total matches, the page's candidate ids in order, and their similarities.
+    """Total matches, the ids of matches ``start`` to ``start + count`` in order, and
+    their similarities.
 
     Raises:
         QueryError: more rows to check than ``limits`` allow, or the deadline passed.
@@ -153,8 +156,7 @@ def structure_page(
     if query.top_k is not None:
         kept = sorted(kept, key=lambda row: (-sims[row[1]], row[0]))[: query.top_k]
     ordered = _ordered(kept, query, sims)
-    start = (query.page - 1) * query.page_size
-    page = ordered[start : start + query.page_size]
+    page = ordered[start : start + count]
     molecule_of = {row[0]: row[1] for row in kept}
     page_sims = {cid: sims[molecule_of[cid]] for cid in page} if sims else {}
     return len(ordered), page, page_sims
