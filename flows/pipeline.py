@@ -1,5 +1,5 @@
 """The whole pipeline: curate, then train -> sample -> score -> evaluate for each model family,
-under one MLflow parent run, and an HTML report at the end."""
+under one MLflow parent run, then the store stage, and an HTML report at the end."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.family import family_flow, family_layout
+from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
 from molgen.tracking import configure_tracking, log_config, log_metrics
@@ -95,6 +96,12 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             done.append(family)
         for label, result in families.items():
             log_metrics({f"{label}/{key}": value for key, value in result["metrics"].items()})
+        stored = store_flow(
+            config,
+            pipeline_run(parent, out_dir),
+            pipeline_families(config, families),
+            parent_run_id=parent_id,
+        )
         wall = round(time.perf_counter() - started, 1)
         log_metrics({"curated_kept": curated.get("kept"), "wall_seconds": wall})
         summary = {
@@ -104,6 +111,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "curate": {k: curated.get(k) for k in ("input", "kept", "rejected", "seconds")},
             "metrics": {label: result["metrics"] for label, result in families.items()},
             "families": families,
+            "store": stored,
             "outputs": {k: str(v) for k, v in paths.items()},
         }
         paths["summary"].write_text(json.dumps(summary, indent=2, default=str))

@@ -16,6 +16,7 @@ from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
 from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
+from molgen.store.config import StoreConfig
 from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
 
@@ -23,6 +24,7 @@ __all__ = [
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
+    "StoreConfig",
     "TrackingConfig",
     "load_pipeline_config",
     "model_by_name",
@@ -106,6 +108,7 @@ class PipelineConfig(StrictModel):
     sample: SampleConfig = Field(default_factory=SampleConfig)
     score: ScoreConfig = Field(default_factory=ScoreConfig)
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
+    store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
 
     @field_validator("model", mode="before")
