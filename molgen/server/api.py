@@ -14,14 +14,14 @@ from molgen.server.app import ServerState, get_state
 from molgen.server.catalog import FamilySummary, RunSummary, molecule_smiles
 from molgen.server.depict import depict_svg
 from molgen.server.params import SearchParams
+from molgen.store.export import MAX_EXPORT_ROWS as EXPORT_MAX
 from molgen.store.query import CandidateQuery, MoleculeDetail, QueryPage
+from molgen.store.search_core import SearchLimits
 
 __all__ = ["EXPORT_LIMIT", "EXPORT_MAX", "export_response", "router"]
 
 EXPORT_LIMIT = 10_000
 """Rows an export holds unless ``limit`` says otherwise."""
-EXPORT_MAX = 100_000
-"""Most rows one export may hold."""
 
 router = APIRouter()
 
@@ -42,7 +42,6 @@ _SVG_HEADERS = {"Cache-Control": "public, max-age=3600"}
 async def search_page(state: ServerState, query: CandidateQuery) -> QueryPage:
     """Run ``query`` on the store within the server's time limit."""
     from molgen.store.search import search
-    from molgen.store.search_core import SearchLimits
 
     return await state.run(
         search, state.engine, query, limits=SearchLimits(timeout_s=state.timeout)
@@ -54,9 +53,7 @@ async def molecule(state: ServerState, inchikey: str) -> MoleculeDetail:
     set); a 404 when the store does not hold it."""
     from molgen.store.detail import molecule_detail
 
-    detail = await state.run(
-        molecule_detail, state.engine, inchikey, train_smiles=state.train_smiles
-    )
+    detail = await state.run(molecule_detail, state.engine, inchikey, train_smiles=state.train)
     if detail is None:
         raise HTTPException(404, f"no molecule with InChIKey {inchikey} in the store")
     return detail
@@ -68,7 +65,8 @@ async def export_response(
     """The rows ``query`` matches (all pages, at most ``limit``) as a CSV or SDF download."""
     from molgen.store.export import export
 
-    body = await state.run(export, state.engine, query, fmt, limit)
+    limits = SearchLimits(timeout_s=state.timeout)
+    body = await state.run(export, state.engine, query, fmt, limit, limits=limits)
     return Response(
         content=body,
         media_type=_MEDIA[fmt],

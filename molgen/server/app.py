@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from molgen.server.catalog import FamilySummary, RunSummary, list_families, list_runs
 from molgen.server.params import format_validation_error
+from molgen.store.detail import TrainingIndex
 from molgen.utils.errors import MolgenError
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "ServerState", "create_app", "get_state"]
@@ -53,11 +54,11 @@ class QueryTimeout(MolgenError):
 @dataclass
 class ServerState:
     """What every request needs: the read-only engine, the time limit and, when the server
-    was given a curated dataset, its training SMILES (for nearest neighbours)."""
+    was given a curated dataset, its training set's fingerprints (for nearest neighbours)."""
 
     engine: Engine
     timeout: float = DEFAULT_TIMEOUT
-    train_smiles: list[str] | None = None
+    train: TrainingIndex | None = None
     _pickers: tuple[float, list[RunSummary], list[FamilySummary]] | None = field(
         default=None, repr=False
     )
@@ -169,13 +170,21 @@ def create_app(
     if train_dir is not None:
         from molgen.data.dataset import CuratedDataset
 
-        train = CuratedDataset.open(train_dir).smiles("train")
+        smiles = CuratedDataset.open(train_dir).smiles("train")
+        started = time.monotonic()
+        train = TrainingIndex(smiles)
+        logger.info(
+            "training set %s: %d fingerprints in %.1f s",
+            train_dir,
+            len(train),
+            time.monotonic() - started,
+        )
     app = FastAPI(
         title="molgen candidate store",
         summary="Query generated molecules by property, substructure and similarity.",
         version="1",
     )
-    app.state.molgen = ServerState(engine=engine, timeout=timeout, train_smiles=train)
+    app.state.molgen = ServerState(engine=engine, timeout=timeout, train=train)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

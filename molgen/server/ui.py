@@ -153,6 +153,6 @@ async def molecule_view(request: Request, inchikey: str) -> Response:
         "smarts": smarts,
         "back": request.query_params.get("back", ""),
         "tracking": tracking,
-        "has_train": state.train_smiles is not None,
+        "has_train": state.train is not None,
     }
     return templates.TemplateResponse(request, "molecule.html", context)
