@@ -17,15 +17,12 @@ from molgen.store.query import MAX_PAGE_SIZE, MAX_QUERY_TEXT, CandidateQuery
 from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.store.search import QueryError, SearchLimits, bounded, search
 from molgen.store.search_core import Deadline, required_elements
-from tests.unit.store.search_data import RUNS, SMILES, T0, candidate_specs, load, scored
+from tests.unit.store.search_data import RUNS, SMILES, T0, candidate_specs, scored
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> sa.Engine:
-    engine = open_store(str(tmp_path_factory.mktemp("search") / "store.db"))
-    load(engine)
-    yield engine
-    engine.dispose()
+def store(search_store: sa.Engine) -> sa.Engine:
+    return search_store
 
 
 @pytest.fixture(scope="module")
