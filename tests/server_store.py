@@ -1,11 +1,18 @@
 """A small real candidate store for the server's tests: MOSES molecules scored by molgen,
-ingested by the store's own ingestion into an SQLite file, as two runs and two families."""
+ingested by the store's own ingestion into an SQLite file, as two runs and two families;
+and a real uvicorn server for the browser test."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -86,3 +93,29 @@ def build_store(folder: Path, n: int = 120) -> StoreFixture:
         )
     engine.dispose()
     return StoreFixture(url=url, scores=scores, train_dir=train_dir)
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free localhost port in a background thread; yields
+    its base URL and stops the server on exit."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
