@@ -15,7 +15,7 @@ EXAMPLES = """examples:
   molgen serve-ui                       (the store ./molgen-store.db on http://127.0.0.1:8000)
   molgen serve-ui --db postgresql://reader@localhost/molgen --port 8080
   molgen serve-ui --train-data data/mine   (nearest training neighbours on the detail view)
-  (the page is at /, the API's OpenAPI docs at /docs)"""
+  (the page is at /, the API's OpenAPI schema at /openapi.json)"""
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 

@@ -183,6 +183,8 @@ def create_app(
         title="molgen candidate store",
         summary="Query generated molecules by property, substructure and similarity.",
         version="1",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; the page stays offline
+        redoc_url=None,
     )
     app.state.molgen = ServerState(engine=engine, timeout=timeout, train=train)
     _install_error_handlers(app)
