@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -118,9 +118,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def database_error(request: Request, exc: Exception) -> Response:
         logger.warning("database error on %s: %s", request.url.path, exc)
-        return _error(
-            request, 503, "the database did not answer (busy, or the query took too long)"
-        )
+        return _error(request, 503, "the database could not answer (busy, unreachable or damaged)")
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -129,7 +127,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(ValidationError, invalid_request)
     app.add_exception_handler(MolgenError, user_error)
-    app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
 
     @app.middleware("http")

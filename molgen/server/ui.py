@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from molgen.server.api import molecule, search_page
-from molgen.server.app import ServerState, get_state
+from molgen.server.app import QueryTimeout, ServerState, get_state
 from molgen.server.catalog import mlflow_run_url
 from molgen.server.depict import ALERT_COLOURS, SMARTS_COLOUR, depict_svg
 from molgen.server.params import LIST_FIELDS, format_validation_error, params_from_multidict
@@ -100,7 +100,7 @@ async def search_view(request: Request) -> Response:
     """The search form and, below it, the page of results it selects."""
     state: ServerState = get_state(request)
     runs, families = await state.pickers()
-    error = None
+    error, status = None, 200
     page: QueryPage | None = None
     try:
         query = params_from_multidict(
@@ -108,9 +108,9 @@ async def search_view(request: Request) -> Response:
         ).to_query()
         page = await search_page(state, query)
     except ValidationError as exc:
-        error = f"Invalid search: {format_validation_error(exc)}"
+        error, status = f"Invalid search: {format_validation_error(exc)}", 400
     except MolgenError as exc:
-        error = str(exc)
+        error, status = str(exc), 503 if isinstance(exc, QueryTimeout) else 400
     single, lists = _form_values(request)
     pages = 1
     if page is not None:
@@ -133,7 +133,6 @@ async def search_view(request: Request) -> Response:
         "page_sizes": PAGE_SIZES,
         "max_page_size": MAX_PAGE_SIZE,
     }
-    status = 200 if error is None else (503 if "did not finish" in error else 400)
     return templates.TemplateResponse(request, "search.html", context, status_code=status)
 
 

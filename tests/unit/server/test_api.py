@@ -253,3 +253,17 @@ def test_detail_page_links_the_mlflow_run(client: TestClient, store: StoreFixtur
 def test_missing_store_fails_with_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(MolgenError, match="no candidate store"):
         create_app(f"sqlite:///{tmp_path / 'absent.db'}")
+
+
+def test_a_damaged_store_is_a_503_not_a_traceback(store: StoreFixture, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(Path(store.url.removeprefix("sqlite:///")).read_bytes())
+    app = create_app(f"sqlite:///{copy}")
+    copy.write_bytes(b"this is not a database " * 1000)
+    with TestClient(app, raise_server_exceptions=False) as damaged:
+        response = damaged.get("/api/candidates")
+        assert response.status_code == 503
+        assert "database" in response.json()["error"]
+        page = damaged.get("/")
+        assert page.status_code == 503 and 'id="error"' in page.text
+        assert "Traceback" not in page.text
