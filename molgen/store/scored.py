@@ -126,7 +126,7 @@ def _ints(values: pd.Series) -> list[int | None]:
 
 def _bools(values: pd.Series, default: bool | None) -> list[bool | None]:
     table = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-    return [default if v is None or v != v else table.get(str(v).lower(), default) for v in values]
+    return [default if pd.isna(v) else table.get(str(v).lower(), default) for v in values]
 
 
 def clean_scores(
