@@ -103,6 +103,12 @@ def start_server(db: str, port: int) -> subprocess.Popen:
     raise RuntimeError("serve-ui did not answer /healthz within 600 s")
 
 
+def _candidates(port: int) -> int:
+    """How many candidates the served store holds (the sum over model families)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/families", timeout=600) as answer:
+        return sum(family["candidates"] for family in json.load(answer))
+
+
 def measure(base_url: str, repeats: int) -> dict[str, Any]:
     """Load every page ``repeats`` times in fresh contexts; timings in ms."""
     from playwright.sync_api import sync_playwright
@@ -153,9 +159,13 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"no browser at {CHROMIUM} (apt install chromium)")
     with tempfile.TemporaryDirectory(prefix="molgen-bench-web-") as tmp:
-        store: dict[str, Any] = {"url": args.db}
+        store: dict[str, Any] = {}
         db = args.db
-        if db is None:
+        if db is not None:
+            from molgen.store.engine import public_url, resolve_url
+
+            store["url"] = public_url(resolve_url(db))
+        else:
             db, built = build_store(Path(tmp), args.n)
             store = {"url": "temporary SQLite", **built}
         port = _free_port()
@@ -163,6 +173,7 @@ def main() -> None:
         server = start_server(db, port)
         startup = time.perf_counter() - started
         try:
+            store["candidates"] = _candidates(port)
             timings = measure(f"http://127.0.0.1:{port}", args.repeats)
         finally:
             server.terminate()
