@@ -100,7 +100,8 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     smiles = frame["smiles"]
     mark(~smiles.map(lambda s: isinstance(s, str) and bool(s.strip())), "empty SMILES")
     if "valid" in frame.columns:
-        mark(~frame["valid"].astype("boolean").fillna(False), "invalid SMILES (RDKit)")
+        valid = pd.Series(_bools(frame["valid"], False), index=frame.index, dtype=bool)
+        mark(~valid, "invalid SMILES (RDKit)")
     key = frame["inchikey"]
     mark(key.isna() | (key.astype(str).str.strip() == ""), "no InChIKey")
     mark(key.astype(str).str.len() != 27, "malformed InChIKey " + key.astype(str))
