@@ -136,7 +136,9 @@ def format_table(page: QueryPage) -> str:
     """A page of results as a plain-text table with a header line."""
     query = page.query
     pages = max(-(-page.total // query.page_size), 1)
-    lines = [f"{page.total} candidates; page {query.page} of {pages}, sorted by "
+    count = f"{page.total}" if page.total_exact else f"more than {page.total}"
+    of = f"{pages}" if page.total_exact else f"{pages}+"
+    lines = [f"{count} candidates; page {query.page} of {of}, sorted by "
              f"{query.sort_by} {'descending' if query.descending else 'ascending'}"]  # fmt: skip
     if not page.rows:
         return lines[0]

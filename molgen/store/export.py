@@ -90,8 +90,7 @@ def export_rows(
     """
     if not 1 <= limit <= MAX_EXPORT_ROWS:
         raise QueryError(f"limit: an export holds 1 to {MAX_EXPORT_ROWS} rows, not {limit}")
-    _, rows = search_range(engine, query, 0, limit, limits=limits)
-    return rows
+    return search_range(engine, query, 0, limit, limits=limits).rows
 
 
 def export(

@@ -125,6 +125,10 @@ class QueryPage(_Strict):
     query: CandidateQuery
     total: int
     rows: list[CandidateRow]
+    total_exact: bool = Field(
+        default=True,
+        description="False when counting stopped early: at least `total` candidates match.",
+    )
 
 
 class MoleculeDetail(_Strict):

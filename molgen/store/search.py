@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, literal, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from molgen.store.engine import dialect, has_rdkit_cartridge
@@ -30,17 +30,18 @@ from molgen.store.search_core import (
     parse_smiles,
 )
 from molgen.store.search_filters import (
-    Filters,
     as_utc,
     candidates_select,
     filter_conditions,
     sort_column,
+    sort_is_indexed,
 )
 from molgen.store.search_postgres import set_statement_timeout
 from molgen.store.search_sqlite import sqlite_deadline
 from molgen.store.search_structure import Structure, structure_page
 
 __all__ = [
+    "Found",
     "QueryError",
     "SearchLimits",
     "bounded",
@@ -53,9 +54,26 @@ __all__ = [
 
 
 def _sql_page(
-    conn: Connection, query: CandidateQuery, filters: Filters, start: int, count: int
-) -> tuple[int, list[int]]:
-    total = conn.execute(candidates_select([func.count()], filters)).scalar_one()
+    conn: Connection,
+    query: CandidateQuery,
+    backend: str,
+    start: int,
+    count: int,
+    count_limit: int | None,
+) -> tuple[int, bool, list[int]]:
+    """Matches (exact, or ``count_limit`` and False when there are more), and the ids of
+    matches ``start`` to ``start + count`` in order."""
+    filters = filter_conditions(query, backend)
+    matching = candidates_select([literal(1)], filters)
+    if count_limit is not None:
+        matching = matching.limit(count_limit + 1)
+    total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
+    exact = count_limit is None or total <= count_limit
+    if not exact:
+        total = count_limit
+    if (not exact or total > _SCAN_SORTED_ABOVE) and sort_is_indexed(query):
+        # A broad query: walking the sort column's index finds a page's rows soonest.
+        filters = filter_conditions(query, backend, scan_sorted=True)
     key = sort_column(query)
     order = (key.desc() if query.descending else key.asc()).nulls_last()
     stmt = (
@@ -64,7 +82,7 @@ def _sql_page(
         .offset(start)
         .limit(count)
     )
-    return total, list(conn.execute(stmt).scalars())
+    return total, exact, list(conn.execute(stmt).scalars())
 
 
 def _alerts(text: str | None) -> list[str]:
@@ -72,6 +90,8 @@ def _alerts(text: str | None) -> list[str]:
 
 
 _FETCH_CHUNK = 500  # ids per IN (...) list
+_SCAN_SORTED_ABOVE = 10_000
+"""Above this many matches a page is read by walking the sort column's index."""
 
 _ROW_COLUMNS = (
     Candidate.id,
@@ -166,6 +186,14 @@ def _cancelled(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "57014"  # query_canceled
 
 
+class Found(NamedTuple):
+    """Matches of a query: how many (``exact`` False: at least that many), and some rows."""
+
+    total: int
+    exact: bool
+    rows: list[CandidateRow]
+
+
 def search_range(
     engine: Engine,
     query: CandidateQuery,
@@ -173,7 +201,7 @@ def search_range(
     count: int,
     *,
     limits: SearchLimits | None = None,
-) -> tuple[int, list[CandidateRow]]:
+) -> Found:
     """How many candidates match ``query``, and the matches ``start`` to ``start + count``
     in the query's order (its ``page`` and ``page_size`` are ignored).
 
@@ -185,25 +213,27 @@ def search_range(
     similar = parse_smiles(query.similar_to) if query.similar_to else None
     backend = dialect(engine)
     cartridge = (pattern is not None or similar is not None) and has_rdkit_cartridge(engine)
-    filters = filter_conditions(query, backend)
     deadline = Deadline(limits.timeout_s)
+    exact = True
     with engine.connect() as conn, bounded(conn, backend, deadline):
         if pattern is None and similar is None:
-            total, ids = _sql_page(conn, query, filters, start, count)
+            total, exact, ids = _sql_page(conn, query, backend, start, count, limits.count_limit)
             similarity: dict[int, float] = {}
         else:
             structure = Structure(query.smarts, pattern, similar, cartridge, backend)
+            filters = filter_conditions(query, backend)
             total, ids, similarity = structure_page(
                 conn, query, filters, structure, limits, deadline, start, count
             )
         rows = fetch_rows(conn, ids, similarity)
-    return total, rows
+    return Found(total, exact, rows)
 
 
 def search(
     engine: Engine, query: CandidateQuery, *, limits: SearchLimits | None = None
 ) -> QueryPage:
-    """One page of the candidates that match ``query``, and how many match in all.
+    """One page of the candidates that match ``query``, and how many match in all (for
+    plain filters, counted up to ``limits.count_limit``; see ``QueryPage.total_exact``).
 
     Args:
         engine: an open store (see :func:`molgen.store.engine.open_store`).
@@ -214,5 +244,5 @@ def search(
         QueryError: invalid SMARTS or SMILES, or the query exceeds the limits (one line).
     """
     start = (query.page - 1) * query.page_size
-    total, rows = search_range(engine, query, start, query.page_size, limits=limits)
-    return QueryPage(query=query, total=total, rows=rows)
+    found = search_range(engine, query, start, query.page_size, limits=limits)
+    return QueryPage(query=query, total=found.total, rows=found.rows, total_exact=found.exact)

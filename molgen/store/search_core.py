@@ -47,10 +47,14 @@ class SearchLimits:
         max_examined: most candidate rows the structure verification may look at after the
             screens; a broader query is refused (narrow it with filters).
         timeout_s: wall-clock budget of the whole search (database and verification).
+        count_limit: plain filter queries count matches up to this many and report "at
+            least" beyond it (an exact count of a broad query on a million rows costs
+            seconds); None counts everything.
     """
 
-    max_examined: int = 2_000_000
+    max_examined: int = 1_000_000
     timeout_s: float = 60.0
+    count_limit: int | None = 10_000
 
 
 class Deadline:

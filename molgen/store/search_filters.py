@@ -6,14 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from molgen.store.query import CandidateQuery
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule, Run
 
-__all__ = ["Filters", "as_utc", "candidates_select", "filter_conditions", "sort_column"]
+__all__ = [
+    "Filters",
+    "as_utc",
+    "candidates_select",
+    "filter_conditions",
+    "sort_column",
+    "sort_is_indexed",
+]
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -34,32 +43,72 @@ class Filters:
     needs_molecules: bool
 
 
-def filter_conditions(query: CandidateQuery, backend: str) -> Filters:
-    """The query's plain filters as SQL conditions on ``candidates`` (and ``molecules``)."""
+class _Unindexed(ColumnElement[Any]):
+    """A column that SQLite must not look up through an index (rendered ``+column``).
+
+    On a broad query, walking the sort column's index and testing each row is far faster
+    than SQLite's usual choice (a filter's index, then sorting every match). Other
+    backends render the plain column.
+    """
+
+    inherit_cache = True
+    _traverse_internals: ClassVar[list[Any]] = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _render_plain(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _render_sqlite(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
+def filter_conditions(query: CandidateQuery, backend: str, *, scan_sorted: bool = False) -> Filters:
+    """The query's plain filters as SQL conditions on ``candidates`` (and ``molecules``).
+
+    Args:
+        query: the query.
+        backend: ``sqlite`` or ``postgresql`` (how times are stored).
+        scan_sorted: keep SQLite off every filter column's index except the sort
+            column's, so it walks rows in sort order (for broad queries).
+    """
     conditions: list[ColumnElement[bool]] = []
+    sorted_on = sort_column(query) if query.sort_by != "similarity" else None
+
+    def col(column: Any) -> Any:
+        return _Unindexed(column) if scan_sorted and column is not sorted_on else column
+
     for name, bounds in query.properties.items():
-        column = getattr(Molecule, name)
+        column = col(getattr(Molecule, name))
         if bounds.min is not None:
             conditions.append(column >= bounds.min)
         if bounds.max is not None:
             conditions.append(column <= bounds.max)
     for flag, column in ((query.pains, Molecule.pains), (query.brenk, Molecule.brenk)):
         if flag is not None:
-            conditions.append(column.is_(flag))
+            conditions.append(col(column).is_(flag))
     needs_molecules = bool(conditions) or query.sort_by in PROPERTY_COLUMNS
     if query.novel is not None:
-        conditions.append(Candidate.novel.is_(query.novel))
+        conditions.append(col(Candidate.novel).is_(query.novel))
     if query.runs:
         wanted = select(Run.id).where(
             Run.mlflow_run_id.in_(query.runs) | Run.run_key.in_(query.runs)
         )
-        conditions.append(Candidate.run_id.in_(wanted))
+        conditions.append(col(Candidate.run_id).in_(wanted))
     if query.families:
-        conditions.append(Candidate.family.in_(query.families))
+        conditions.append(col(Candidate.family).in_(query.families))
     if query.created_after is not None:
-        conditions.append(Candidate.created_at >= _db_time(query.created_after, backend))
+        after = _db_time(query.created_after, backend)
+        conditions.append(col(Candidate.created_at) >= after)
     if query.created_before is not None:
-        conditions.append(Candidate.created_at <= _db_time(query.created_before, backend))
+        before = _db_time(query.created_before, backend)
+        conditions.append(col(Candidate.created_at) <= before)
     return Filters(conditions, needs_molecules)
 
 
@@ -68,6 +117,14 @@ def sort_column(query: CandidateQuery) -> Any:
     if query.sort_by in PROPERTY_COLUMNS:
         return getattr(Molecule, query.sort_by)
     return Candidate.created_at if query.sort_by == "created_at" else Candidate.score
+
+
+def sort_is_indexed(query: CandidateQuery) -> bool:
+    """Whether an index leads with the query's sort column (so rows can be read in order)."""
+    if query.sort_by == "similarity":
+        return False
+    column = sort_column(query).expression
+    return any(next(iter(ix.columns)).name == column.name for ix in column.table.indexes)
 
 
 def candidates_select(columns: Sequence[Any], filters: Filters) -> Select[Any]:

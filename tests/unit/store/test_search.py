@@ -220,3 +220,25 @@ def test_every_stored_molecule_is_findable_by_itself(store: sa.Engine) -> None:
     for smiles in SMILES[:5]:
         page = search(store, CandidateQuery(similar_to=smiles, min_similarity=1.0))
         assert page.rows and all(row.similarity == 1.0 for row in page.rows)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"properties": {"qed": {"min": 0.5}}, "pains": False, "sort_by": "qed"},
+        {"families": ["vae", "transformer"], "novel": True, "sort_by": "score", "page": 2},
+        {"runs": ["key-b"], "sort_by": "created_at", "descending": False},
+        {"brenk": True, "sort_by": "mw", "descending": False, "page": 2},
+        {"created_after": T0 + timedelta(days=2), "sort_by": "hbd"},  # no index on hbd
+    ],
+)
+def test_counting_stops_at_the_limit_without_changing_rows(store: sa.Engine, fields: dict) -> None:
+    query = CandidateQuery(page_size=3, **fields)
+    exact = search(store, query, limits=SearchLimits(count_limit=None))
+    capped = search(store, query, limits=SearchLimits(count_limit=2))
+    assert exact.total_exact and exact.total > 2
+    assert not capped.total_exact and capped.total == 2
+    assert capped.rows == exact.rows  # read by walking the sort index: same rows, same order
+    roomy = search(store, query, limits=SearchLimits(count_limit=exact.total))
+    assert roomy.total_exact and roomy.total == exact.total
