@@ -90,7 +90,7 @@ def store_flow(
         return {"enabled": False, "provenance": provenance}
     url = resolve_url(config.store.url)
     counts: dict[str, Any] = {}
-    with tracked_stage("store", config.tracking, parent_run_id, tags={"molgen.stage": "store"}):
+    with tracked_stage("store", config.tracking, parent_run_id):
         mlflow.set_tag("molgen.store_url", public_url(url))
         for family in families:
             done = counts[family.label] = store_family(url, run, family, config.store.n_jobs)

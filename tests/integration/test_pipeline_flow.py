@@ -90,14 +90,20 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert "device" in parent.data.tags
     assert "char_rnn/validity" in parent.data.metrics
     children = _children(client, parent)
-    assert {run.data.tags["molgen.stage"] for run in children} == {"curate", "family"}
+    assert {run.data.tags["molgen.stage"] for run in children} == {"curate", "family", "store"}
     family_run = next(run for run in children if run.data.tags["molgen.stage"] == "family")
     assert family_run.info.run_name == "char_rnn"
     assert family_run.data.tags["molgen.model"] == "char_rnn"
     assert "validity" in family_run.data.metrics and "hidden_size" in str(family_run.data.params)
     by_stage = {run.data.tags["molgen.stage"]: run for run in children}
     by_stage |= {run.data.tags["molgen.stage"]: run for run in _children(client, family_run)}
-    assert set(by_stage) == STAGES | {"family"}
+    assert set(by_stage) == STAGES | {"family", "store"}
+    stored = on_disk["store"]["families"]["char_rnn"]
+    assert stored["candidates_inserted"] + stored["duplicates_skipped"] + stored["rejected"] == 64
+    assert (
+        by_stage["store"].data.metrics["char_rnn/candidates_inserted"]
+        == stored["candidates_inserted"]
+    )
     assert by_stage["curate"].data.metrics["input"] == 300
     assert by_stage["curate"].inputs.dataset_inputs, "the train set is logged with mlflow.data"
     train_run = by_stage["train"].info.run_id
@@ -139,6 +145,7 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     before = {r.id for r in _task_runs()}
     summary2 = pipeline(config, str(out))
     assert summary2["metrics"] == summary["metrics"]
+    assert summary2["store"]["families"]["char_rnn"]["candidates_inserted"] == 0
     new_tasks = [t for t in _task_runs() if t.id not in before]
     stage_tasks = [t for t in new_tasks if t.name.rsplit("-", 1)[0] in STAGE_TASKS]
     states = [(t.name, t.state.name) for t in stage_tasks]
