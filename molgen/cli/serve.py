@@ -52,8 +52,10 @@ def serve_ui(args: argparse.Namespace) -> None:
     import uvicorn
 
     from molgen.server import create_app
+    from molgen.store.search_core import SearchLimits
 
-    app = create_app(args.db, train_dir=args.train_data, timeout=args.timeout)
+    limits = SearchLimits(timeout_s=args.timeout)
+    app = create_app(args.db, train_dir=args.train_data, limits=limits)
     if args.host not in _LOCAL_HOSTS:
         logger.warning("serving on %s: the store is reachable from other machines", args.host)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

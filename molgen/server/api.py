@@ -16,7 +16,6 @@ from molgen.server.depict import depict_svg
 from molgen.server.params import SearchParams
 from molgen.store.export import MAX_EXPORT_ROWS as EXPORT_MAX
 from molgen.store.query import CandidateQuery, MoleculeDetail, QueryPage
-from molgen.store.search_core import SearchLimits
 
 __all__ = ["EXPORT_LIMIT", "EXPORT_MAX", "export_response", "router"]
 
@@ -43,9 +42,7 @@ async def search_page(state: ServerState, query: CandidateQuery) -> QueryPage:
     """Run ``query`` on the store within the server's time limit."""
     from molgen.store.search import search
 
-    return await state.run(
-        search, state.engine, query, limits=SearchLimits(timeout_s=state.timeout)
-    )
+    return await state.run(search, state.engine, query, limits=state.limits)
 
 
 async def molecule(state: ServerState, inchikey: str) -> MoleculeDetail:
@@ -65,8 +62,7 @@ async def export_response(
     """The rows ``query`` matches (all pages, at most ``limit``) as a CSV or SDF download."""
     from molgen.store.export import export
 
-    limits = SearchLimits(timeout_s=state.timeout)
-    body = await state.run(export, state.engine, query, fmt, limit, limits=limits)
+    body = await state.run(export, state.engine, query, fmt, limit, limits=state.limits)
     return Response(
         content=body,
         media_type=_MEDIA[fmt],

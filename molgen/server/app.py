@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from molgen.server.catalog import FamilySummary, RunSummary, list_families, list_runs
 from molgen.server.params import format_validation_error
 from molgen.store.detail import TrainingIndex
+from molgen.store.search_core import SearchLimits
 from molgen.utils.errors import MolgenError
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "ServerState", "create_app", "get_state"]
@@ -37,7 +38,7 @@ __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "ServerState", "create_app", "get_
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
-"""Seconds a request may spend in the database before it is answered with a 503."""
+"""Seconds a search may run before the store stops it (a 400 that says so)."""
 GRACE = 10.0
 """Seconds past :data:`DEFAULT_TIMEOUT`-style limits before a request is abandoned (503)."""
 PICKER_TTL = 30.0
@@ -53,15 +54,21 @@ class QueryTimeout(MolgenError):
 
 @dataclass
 class ServerState:
-    """What every request needs: the read-only engine, the time limit and, when the server
-    was given a curated dataset, its training set's fingerprints (for nearest neighbours)."""
+    """What every request needs: the read-only engine, the search limits (time, work, how far
+    to count) and, when the server was given a curated dataset, its training set's
+    fingerprints (for nearest neighbours)."""
 
     engine: Engine
-    timeout: float = DEFAULT_TIMEOUT
+    limits: SearchLimits = field(default_factory=lambda: SearchLimits(timeout_s=DEFAULT_TIMEOUT))
     train: TrainingIndex | None = None
     _pickers: tuple[float, list[RunSummary], list[FamilySummary]] | None = field(
         default=None, repr=False
     )
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a search may run (the store stops it and says so)."""
+        return self.limits.timeout_s
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking store call in a worker thread. The search bounds itself by
@@ -143,7 +150,7 @@ def create_app(
     db_url: str | None = None,
     *,
     train_dir: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    limits: SearchLimits | None = None,
     engine: Engine | None = None,
 ) -> FastAPI:
     """The candidate store's HTTP API and web page, reading the store only.
@@ -152,7 +159,8 @@ def create_app(
         db_url: the store (``--db``); None uses ``$MOLGEN_DB_URL`` or the embedded default.
         train_dir: a ``molgen curate`` output; its train split gives each molecule's nearest
             training-set neighbours on the detail view.
-        timeout: seconds a request may spend in the database before a 503.
+        limits: bounds on each search (default: the store's, with a
+            :data:`DEFAULT_TIMEOUT` seconds time limit).
         engine: an already opened engine (instead of ``db_url``), e.g. for tests.
 
     Raises:
@@ -184,7 +192,8 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load from a CDN; the page stays offline
         redoc_url=None,
     )
-    app.state.molgen = ServerState(engine=engine, timeout=timeout, train=train)
+    limits = limits or SearchLimits(timeout_s=DEFAULT_TIMEOUT)
+    app.state.molgen = ServerState(engine=engine, limits=limits, train=train)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

@@ -112,14 +112,18 @@ async def search_view(request: Request) -> Response:
     except MolgenError as exc:
         error, status = str(exc), 503 if isinstance(exc, QueryTimeout) else 400
     single, lists = _form_values(request)
-    pages = 1
+    pages, has_next = 1, False
     if page is not None:
         pages = max(1, math.ceil(page.total / page.query.page_size))
+        # An inexact total (counting stopped early) is a lower bound: a full page may have more.
+        full = len(page.rows) == page.query.page_size
+        has_next = page.query.page < pages or (not page.total_exact and full)
     context = {
         "form": single,
         "lists": lists,
         "page": page,
         "pages": pages,
+        "has_next": has_next,
         "error": error,
         "runs": runs,
         "families": families,

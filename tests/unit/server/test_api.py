@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from rdkit import Chem
 
 from molgen.server import create_app
+from molgen.store.search_core import SearchLimits
 from molgen.utils.errors import MolgenError
 from tests.server_store import ALERT_SMILES, RUN_A, TRACKING_A, StoreFixture, build_store
 
@@ -267,3 +268,14 @@ def test_a_damaged_store_is_a_503_not_a_traceback(store: StoreFixture, tmp_path:
         page = damaged.get("/")
         assert page.status_code == 503 and 'id="error"' in page.text
         assert "Traceback" not in page.text
+
+
+def test_page_says_when_counting_stopped_early(store: StoreFixture) -> None:
+    app = create_app(store.url, limits=SearchLimits(count_limit=20))
+    with TestClient(app, raise_server_exceptions=False) as limited:
+        api = limited.get("/api/candidates", params={"page_size": 12}).json()
+        assert api["total"] == 20 and api["total_exact"] is False
+        page = limited.get("/", params={"page_size": 12, "page": 2})
+        assert page.status_code == 200
+        assert "20+</strong>" in page.text and "page 2 of 2+" in page.text
+        assert 'id="next"' in page.text  # a full page: there may be more
