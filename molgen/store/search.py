@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Select, func, literal, select
+from sqlalchemy import Connection, Engine, Select, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from molgen.store.engine import dialect, has_rdkit_cartridge
@@ -30,13 +30,15 @@ from molgen.store.search_core import (
     parse_smiles,
 )
 from molgen.store.search_filters import (
+    Filters,
     as_utc,
     candidates_select,
     filter_conditions,
+    order_ids,
     sort_column,
     sort_is_indexed,
 )
-from molgen.store.search_postgres import set_statement_timeout
+from molgen.store.search_postgres import mol_screen, set_statement_timeout
 from molgen.store.search_sqlite import sqlite_deadline
 from molgen.store.search_structure import Structure, structure_page
 
@@ -60,29 +62,32 @@ def _sql_page(
     start: int,
     count: int,
     count_limit: int | None,
+    extra: list[Any],
 ) -> tuple[int, bool, list[int]]:
     """Matches (exact, or ``count_limit`` and False when there are more), and the ids of
-    matches ``start`` to ``start + count`` in order."""
-    filters = filter_conditions(query, backend)
-    matching = candidates_select([literal(1)], filters)
-    if count_limit is not None:
-        matching = matching.limit(count_limit + 1)
-    total = conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
-    exact = count_limit is None or total <= count_limit
-    if not exact:
-        total = count_limit
-    if (not exact or total > _SCAN_SORTED_ABOVE) and sort_is_indexed(query):
-        # A broad query: walking the sort column's index finds a page's rows soonest.
-        filters = filter_conditions(query, backend, scan_sorted=True)
+    matches ``start`` to ``start + count`` in order; ``extra`` are more (exact) conditions
+    on the joined molecules."""
+
+    def conditions(scan_sorted: bool) -> Filters:
+        plain = filter_conditions(query, backend, scan_sorted=scan_sorted)
+        return Filters(plain.conditions + extra, plain.needs_molecules or bool(extra))
+
     key = sort_column(query)
+    probe = candidates_select([Candidate.id, key], conditions(False))
+    if count_limit is not None:
+        probe = probe.limit(count_limit + 1)
+    keyed = [(row[0], row[1]) for row in conn.execute(probe)]
+    if count_limit is None or len(keyed) <= count_limit:  # one scan: sort the few here
+        return len(keyed), True, order_ids(keyed, query.descending)[start : start + count]
+    # A broad query: walk the sort column's index (SQLite is kept off the filters' ones).
     order = (key.desc() if query.descending else key.asc()).nulls_last()
     stmt = (
-        candidates_select([Candidate.id], filters)
+        candidates_select([Candidate.id], conditions(sort_is_indexed(query)))
         .order_by(order, Candidate.id.asc())
         .offset(start)
         .limit(count)
     )
-    return total, exact, list(conn.execute(stmt).scalars())
+    return count_limit, False, list(conn.execute(stmt).scalars())
 
 
 def _alerts(text: str | None) -> list[str]:
@@ -90,8 +95,6 @@ def _alerts(text: str | None) -> list[str]:
 
 
 _FETCH_CHUNK = 500  # ids per IN (...) list
-_SCAN_SORTED_ABOVE = 10_000
-"""Above this many matches a page is read by walking the sort column's index."""
 
 _ROW_COLUMNS = (
     Candidate.id,
@@ -214,18 +217,31 @@ def search_range(
     backend = dialect(engine)
     cartridge = (pattern is not None or similar is not None) and has_rdkit_cartridge(engine)
     deadline = Deadline(limits.timeout_s)
-    exact = True
-    with engine.connect() as conn, bounded(conn, backend, deadline):
-        if pattern is None and similar is None:
-            total, exact, ids = _sql_page(conn, query, backend, start, count, limits.count_limit)
-            similarity: dict[int, float] = {}
-        else:
-            structure = Structure(query.smarts, pattern, similar, cartridge, backend)
-            filters = filter_conditions(query, backend)
-            total, ids, similarity = structure_page(
-                conn, query, filters, structure, limits, deadline, start, count
-            )
-        rows = fetch_rows(conn, ids, similarity)
+    similarity: dict[int, float] = {}
+    try:
+        with engine.connect() as conn, bounded(conn, backend, deadline):
+            if similar is None and (pattern is None or cartridge):
+                # The cartridge's @> is RDKit's own exact match: count, sort and page in SQL.
+                extra = [mol_screen(query.smarts.strip())] if query.smarts else []
+                total, exact, ids = _sql_page(
+                    conn, query, backend, start, count, limits.count_limit, extra
+                )
+            else:
+                structure = Structure(query.smarts, pattern, similar, cartridge, backend)
+                filters = filter_conditions(query, backend)
+                total, ids, similarity = structure_page(
+                    conn, query, filters, structure, limits, deadline, start, count
+                )
+                exact = limits.count_limit is None or total <= limits.count_limit
+                total = total if exact else limits.count_limit
+            rows = fetch_rows(conn, ids, similarity)
+    except DBAPIError as exc:
+        if not (cartridge and query.smarts):
+            raise
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise QueryError(
+            f"smarts: the database cannot search {query.smarts!r} ({reason})"
+        ) from None
     return Found(total, exact, rows)
 
 

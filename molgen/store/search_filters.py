@@ -20,6 +20,7 @@ __all__ = [
     "as_utc",
     "candidates_select",
     "filter_conditions",
+    "order_ids",
     "sort_column",
     "sort_is_indexed",
 ]
@@ -125,6 +126,15 @@ def sort_is_indexed(query: CandidateQuery) -> bool:
         return False
     column = sort_column(query).expression
     return any(next(iter(ix.columns)).name == column.name for ix in column.table.indexes)
+
+
+def order_ids(keyed: Sequence[tuple[int, Any]], descending: bool) -> list[int]:
+    """Candidate ids of (id, sort key) pairs in query order: by key, NULLs last in either
+    direction, ties by candidate id (as the SQL ``ORDER BY`` of a page does)."""
+    by_id = sorted(keyed, key=lambda pair: pair[0])
+    present = [pair for pair in by_id if pair[1] is not None]
+    present.sort(key=lambda pair: pair[1], reverse=descending)  # stable: ties keep id order
+    return [pair[0] for pair in present] + [pair[0] for pair in by_id if pair[1] is None]
 
 
 def candidates_select(columns: Sequence[Any], filters: Filters) -> Select[Any]:

@@ -24,7 +24,7 @@ from molgen.store.search_core import (
     substructure_hits,
     tanimoto_many,
 )
-from molgen.store.search_filters import Filters, candidates_select, sort_column
+from molgen.store.search_filters import Filters, candidates_select, order_ids, sort_column
 from molgen.store.search_postgres import bfp_screen, mol_screen
 from molgen.store.search_sqlite import element_screen, popcount_screen
 
@@ -91,11 +91,12 @@ def _screened(
 def _verify(
     rows: Sequence[Row[Any]], structure: Structure, deadline: Deadline
 ) -> tuple[set[int] | None, dict[int, float]]:
-    """Molecule ids that contain the pattern (None: no pattern) and each molecule's exact
-    Tanimoto to the query (empty: no similarity)."""
+    """Molecule ids that contain the pattern (None: no pattern, or the cartridge already
+    matched it exactly) and each molecule's exact Tanimoto to the query (empty: no
+    similarity)."""
     molecules = {row[1]: row for row in rows}
     hits = None
-    if structure.pattern is not None:
+    if structure.pattern is not None and not structure.cartridge:  # the cartridge's is exact
         items = ((mid, row[3]) for mid, row in molecules.items())
         hits = substructure_hits(structure.pattern, items, deadline)
     similarity: dict[int, float] = {}
@@ -108,16 +109,10 @@ def _verify(
 
 
 def _ordered(rows: list[Row[Any]], query: CandidateQuery, sims: dict[int, float]) -> list[int]:
-    """Candidate ids by the sort key (NULLs last either way), ties by candidate id."""
-    by_id = sorted(rows, key=lambda row: row[0])
+    """Candidate ids in the query's order (see :func:`order_ids`)."""
     if query.sort_by == "similarity":
-        keys = {row[0]: sims[row[1]] for row in by_id}
-    else:
-        keys = {row[0]: row[2] for row in by_id}
-    present = [row[0] for row in by_id if keys[row[0]] is not None]
-    missing = [row[0] for row in by_id if keys[row[0]] is None]
-    present.sort(key=keys.__getitem__, reverse=query.descending)  # stable: ties keep id order
-    return present + missing
+        return order_ids([(row[0], sims[row[1]]) for row in rows], query.descending)
+    return order_ids([(row[0], row[2]) for row in rows], query.descending)
 
 
 def structure_page(
