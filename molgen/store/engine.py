@@ -39,6 +39,13 @@ DEFAULT_SQLITE_NAME = "molgen-store.db"
 BUSY_TIMEOUT_MS = 60_000
 """How long an SQLite connection waits for another writer's lock (milliseconds)."""
 
+CACHE_KIB = 131_072
+"""SQLite page cache per connection (KiB): large stores keep their indexes in memory."""
+
+WAL_CHECKPOINT_PAGES = 16_384
+"""Pages the SQLite WAL may grow to before it is copied into the database (64 MiB at the
+default page size): bulk ingestion rewrites the same index pages between checkpoints."""
+
 _IMMEDIATE = "molgen_sqlite_immediate"
 
 
@@ -126,9 +133,11 @@ def _configure_sqlite(engine: Engine, read_only: bool) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not read_only:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

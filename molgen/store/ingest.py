@@ -48,9 +48,13 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 5_000
-"""Rows per transaction."""
-_PARALLEL_MIN_ROWS = 4 * BATCH_SIZE  # below this, worker start-up costs more than it saves
+BATCH_SIZE = 20_000
+"""Rows per transaction. Each SQLite commit rewrites the index pages it touched, whatever
+their number of rows, so larger batches ingest large tables faster; a batch still holds the
+write lock for only a second or two."""
+_FP_CHUNK = 5_000  # rows per fingerprint work item (workers run ahead of the writer)
+_KEY_CHUNK = 5_000  # InChIKeys per IN (...) lookup, well under the drivers' parameter limits
+_PARALLEL_MIN_ROWS = 20_000  # below this, worker start-up costs more than it saves
 _RETRIES = 5
 _MOLECULES = Molecule.__table__
 _CANDIDATES = Candidate.__table__
@@ -126,11 +130,19 @@ def ensure_run(engine: Engine, run: RunInfo) -> tuple[int, datetime]:
     return _retrying(engine, work)
 
 
+def _ids_of(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
+    """Molecule ids of those of ``keys`` (InChIKeys) already stored."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), _KEY_CHUNK):
+        where = _MOLECULES.c.inchikey.in_(keys[start : start + _KEY_CHUNK])
+        ids.update(conn.execute(select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(where)).all())
+    return ids
+
+
 def _known_ids(engine: Engine, keys: Sequence[str]) -> dict[str, int]:
-    """Molecule ids of the InChIKeys already stored."""
-    query = select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(_MOLECULES.c.inchikey.in_(keys))
+    """Molecule ids of the InChIKeys already stored (read outside any write transaction)."""
     with engine.connect() as conn:
-        return dict(conn.execute(query).all())
+        return _ids_of(conn, keys)
 
 
 def _fingerprinted(
@@ -167,11 +179,22 @@ def _fingerprinted(
         yield rows, known, rejected
 
 
+def _insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]], key: list[str]) -> int:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING`` of ``rows``; returns how many were new.
+
+    SQLite counts them with the driver's row count (one ``executemany``, the fastest path);
+    PostgreSQL's batched multi-row inserts count them with ``RETURNING``.
+    """
+    statement = _insert(conn.engine)(table).on_conflict_do_nothing(index_elements=key)
+    if conn.dialect.name == "sqlite":
+        return conn.execute(statement, rows).rowcount
+    return len(conn.execute(statement.returning(table.c.id), rows).all())
+
+
 def _write_batch(
     engine: Engine, rows: list[dict[str, Any]], known: dict[str, int], candidate: dict[str, Any]
 ) -> tuple[int, int]:
     """Insert a batch's new molecules and its candidates; returns how many of each were new."""
-    insert = _insert(engine)
     new = sorted((r for r in rows if r["inchikey"] not in known), key=lambda r: r["inchikey"])
     columns = [c.name for c in _MOLECULES.columns if c.name != "id"]
     molecules = [{name: row[name] for name in columns} for row in new]
@@ -179,19 +202,8 @@ def _write_batch(
     def work(conn: Connection) -> tuple[int, int]:
         ids, added = dict(known), 0
         if molecules:
-            added = len(
-                conn.execute(
-                    insert(_MOLECULES)
-                    .on_conflict_do_nothing(index_elements=["inchikey"])
-                    .returning(_MOLECULES.c.id),
-                    molecules,
-                ).all()
-            )
-            keys = [row["inchikey"] for row in new]
-            where = _MOLECULES.c.inchikey.in_(keys)
-            ids.update(
-                conn.execute(select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(where)).all()
-            )
+            added = _insert_new(conn, _MOLECULES, molecules, ["inchikey"])
+            ids.update(_ids_of(conn, [row["inchikey"] for row in new]))
         candidates = sorted(
             (
                 {**candidate, "molecule_id": ids[row["inchikey"]], "score": row["score"],
@@ -200,13 +212,8 @@ def _write_batch(
             ),
             key=lambda c: c["molecule_id"],
         )  # fmt: skip
-        inserted = conn.execute(
-            insert(_CANDIDATES)
-            .on_conflict_do_nothing(index_elements=["run_id", "family", "molecule_id"])
-            .returning(_CANDIDATES.c.id),
-            candidates,
-        ).all()
-        return added, len(inserted)
+        inserted = _insert_new(conn, _CANDIDATES, candidates, ["run_id", "family", "molecule_id"])
+        return added, inserted
 
     return _retrying(engine, work)
 
@@ -257,13 +264,26 @@ def ingest_scores(
         "run_id": run_id, "family": family, "model_type": model_type, "checkpoint": checkpoint,
         "temperature": temperature, "created_at": created_at,
     }  # fmt: skip
-    for batch, known, unparsed in _fingerprinted(engine, chunked(unique, batch_size), n_jobs):
+    batch: list[dict[str, Any]] = []
+    known: dict[str, int] = {}
+
+    def flush() -> None:
+        new_molecules, new_candidates = _write_batch(engine, batch, known, candidate)
+        report.molecules_inserted += new_molecules
+        report.candidates_inserted += new_candidates
+        report.duplicates_skipped += len(batch) - new_candidates
+        batch.clear()
+        known.clear()
+
+    chunks = chunked(unique, min(batch_size, _FP_CHUNK))
+    for rows, chunk_known, unparsed in _fingerprinted(engine, chunks, n_jobs):
         rejected.extend(unparsed)
-        if batch:
-            new_molecules, new_candidates = _write_batch(engine, batch, known, candidate)
-            report.molecules_inserted += new_molecules
-            report.candidates_inserted += new_candidates
-            report.duplicates_skipped += len(batch) - new_candidates
+        batch.extend(rows)
+        known.update(chunk_known)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
     report.rejected = sorted(rejected, key=lambda r: r.row)
     report.seconds = round(time.perf_counter() - started, 3)
     logger.info("store: %s", report.summary())
