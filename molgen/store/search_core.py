@@ -9,7 +9,9 @@ answer is always computed here, which is why SQLite and PostgreSQL return the sa
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,7 @@ from rdkit import Chem
 from molgen.chem.mol import mol_from_smiles
 from molgen.store.fingerprints import FP_BYTES, fingerprint_mol
 from molgen.utils.errors import MolgenError
+from molgen.utils.parallel import chunked, resolve_n_jobs
 
 __all__ = [
     "Deadline",
@@ -32,6 +35,8 @@ __all__ = [
 ]
 
 _CARBON, _HYDROGEN = 6, 1
+PARALLEL_MIN = 20_000
+"""Below this many molecules to check, substructure verification stays in-process."""
 
 
 class QueryError(MolgenError):
@@ -50,11 +55,13 @@ class SearchLimits:
         count_limit: plain filter queries count matches up to this many and report "at
             least" beyond it (an exact count of a broad query on a million rows costs
             seconds); None counts everything.
+        n_jobs: processes that verify a large substructure search (0: every core).
     """
 
     max_examined: int = 1_000_000
     timeout_s: float = 60.0
     count_limit: int | None = 10_000
+    n_jobs: int = 0
 
 
 class Deadline:
@@ -150,25 +157,50 @@ def required_elements(query: Chem.Mol) -> list[str]:
     return sorted(found)
 
 
+def _matching(smarts: str, molecules: Sequence[tuple[int, str]]) -> list[int]:
+    """Ids of the (id, SMILES) pairs that contain ``smarts`` (a worker's chunk)."""
+    query = Chem.MolFromSmarts(smarts)
+    hits = []
+    for molecule_id, smiles in molecules:
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is not None and mol.HasSubstructMatch(query):
+            hits.append(molecule_id)
+    return hits
+
+
 def substructure_hits(
-    query: Chem.Mol,
-    molecules: Iterable[tuple[int, str]],
+    smarts: str,
+    molecules: Sequence[tuple[int, str]],
     deadline: Deadline,
     *,
-    check_every: int = 512,
+    n_jobs: int = 0,
+    chunk_size: int = 2_000,
 ) -> set[int]:
-    """Ids of the molecules (id, SMILES) that contain ``query``, checked with RDKit.
+    """Ids of the molecules (id, SMILES) that contain ``smarts``, checked with RDKit.
+
+    Large inputs are split over ``n_jobs`` processes (0: every core).
 
     Raises:
         QueryError: the deadline passed.
     """
+    chunks = chunked(molecules, chunk_size)
+    jobs = min(resolve_n_jobs(n_jobs), len(chunks))
     hits: set[int] = set()
-    for index, (molecule_id, smiles) in enumerate(molecules):
-        if index % check_every == 0:
+    if jobs <= 1 or len(molecules) < PARALLEL_MIN:
+        for chunk in chunks:
             deadline.check()
-        mol = Chem.MolFromSmiles(smiles)
-        if mol is not None and mol.HasSubstructMatch(query):
-            hits.add(molecule_id)
+            hits.update(_matching(smarts, chunk))
+        deadline.check()
+        return hits
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        futures = [pool.submit(_matching, smarts, chunk) for chunk in chunks]
+        for future in as_completed(futures, timeout=deadline.remaining()):
+            hits.update(future.result())
+    except FuturesTimeout:
+        raise deadline.error() from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return hits
 
 

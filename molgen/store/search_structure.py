@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdkit import Chem
-from sqlalchemy import ColumnElement, Connection, Row
+from sqlalchemy import ColumnElement, Connection, Row, literal
 
 from molgen.store.query import CandidateQuery
 from molgen.store.schema import Candidate, Molecule
@@ -75,7 +75,10 @@ def _screened(
     """Candidate rows (id, molecule id, sort key, SMILES, fingerprint) that pass filters and
     screens; refuses to return more than ``limits.max_examined``."""
     key = sort_column(query) if query.sort_by != "similarity" else Candidate.id.label("key")
-    columns = [Candidate.id, Candidate.molecule_id, key, Molecule.smiles, Molecule.fingerprint]
+    verify = structure.pattern is not None and not structure.cartridge
+    smiles = Molecule.smiles if verify else literal(None)
+    fingerprint = Molecule.fingerprint if structure.similar is not None else literal(None)
+    columns = [Candidate.id, Candidate.molecule_id, key, smiles, fingerprint]
     screened = Filters(filters.conditions + _screens(conn, structure, threshold), True)
     stmt = candidates_select(columns, screened).limit(limits.max_examined + 1)
     rows = conn.execute(stmt).all()
@@ -89,7 +92,7 @@ def _screened(
 
 
 def _verify(
-    rows: Sequence[Row[Any]], structure: Structure, deadline: Deadline
+    rows: Sequence[Row[Any]], structure: Structure, limits: SearchLimits, deadline: Deadline
 ) -> tuple[set[int] | None, dict[int, float]]:
     """Molecule ids that contain the pattern (None: no pattern, or the cartridge already
     matched it exactly) and each molecule's exact Tanimoto to the query (empty: no
@@ -97,8 +100,9 @@ def _verify(
     molecules = {row[1]: row for row in rows}
     hits = None
     if structure.pattern is not None and not structure.cartridge:  # the cartridge's is exact
-        items = ((mid, row[3]) for mid, row in molecules.items())
-        hits = substructure_hits(structure.pattern, items, deadline)
+        items = [(mid, row[3]) for mid, row in molecules.items()]
+        smarts = (structure.smarts or "").strip()
+        hits = substructure_hits(smarts, items, deadline, n_jobs=limits.n_jobs)
     similarity: dict[int, float] = {}
     if structure.similar is not None:
         ids = list(molecules) if hits is None else [m for m in molecules if m in hits]
@@ -142,7 +146,7 @@ def structure_page(
     for threshold in thresholds:
         rows = _screened(conn, query, filters, structure, threshold, limits)
         deadline.check()
-        hits, sims = _verify(rows, structure, deadline)
+        hits, sims = _verify(rows, structure, limits, deadline)
         kept = [row for row in rows if hits is None or row[1] in hits]
         if structure.similar is not None:
             kept = [row for row in kept if sims[row[1]] >= threshold]

@@ -242,3 +242,15 @@ def test_counting_stops_at_the_limit_without_changing_rows(store: sa.Engine, fie
     assert capped.rows == exact.rows  # read by walking the sort index: same rows, same order
     roomy = search(store, query, limits=SearchLimits(count_limit=exact.total))
     assert roomy.total_exact and roomy.total == exact.total
+
+
+def test_parallel_verification_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import molgen.store.search_core as core
+
+    molecules = [(i, smiles) for i, smiles in enumerate(SMILES * 3)]
+    serial = core.substructure_hits("S(=O)(=O)N", molecules, Deadline(60), n_jobs=1)
+    monkeypatch.setattr(core, "PARALLEL_MIN", 1)
+    parallel = core.substructure_hits("S(=O)(=O)N", molecules, Deadline(60), n_jobs=2, chunk_size=7)
+    assert parallel == serial and len(serial) == 3 * 4  # four sulfonamides per copy
+    with pytest.raises(QueryError, match="took longer"):
+        core.substructure_hits("[#6]", molecules * 50, Deadline(0), n_jobs=2, chunk_size=7)
