@@ -1,11 +1,15 @@
 """Running a :class:`~molgen.store.query.CandidateQuery` against the store.
 
 Plain filters (property ranges, alerts, novelty, runs, families, dates) and sorting are
-parameterised SQL, so a page of a million candidates comes straight from the indexes.
-Substructure and similarity queries first *screen* in SQL (on SQLite: required elements in
-the SMILES and popcount bounds; on PostgreSQL with the RDKit cartridge: its GiST-indexed
-``@>`` and ``%``), then verify every screened row exactly with RDKit and numpy
-(:mod:`molgen.store.search_core`), so results are exact and the same on both backends.
+parameterised SQL, so a page of a million candidates comes straight from the indexes; the
+count stops at ``SearchLimits.count_limit`` (``QueryPage.total_exact`` says so).
+
+Substructure: on PostgreSQL with the RDKit cartridge, its GiST-indexed ``mol @> qmol`` is
+RDKit's own exact match and runs in SQL; elsewhere SQL screens (required elements in the
+SMILES) and RDKit verifies every screened row. Similarity: SQL screens (popcount bounds, or
+the cartridge's indexed ``bfp %``) and numpy computes the exact Tanimoto from the stored
+fingerprint bytes on both backends. Results are exact, and the same on both
+(``tests/unit/store/test_backend_parity.py``).
 
 Ordering is by the sort key (NULLs last in either direction), ties by candidate id.
 """

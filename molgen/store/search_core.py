@@ -2,8 +2,9 @@
 SMILES, verifying substructure hits with RDKit, exact Tanimoto from the stored fingerprint
 bytes, and the limits (how many molecules one query may examine, for how long).
 
-Backends only *screen* (SQL filters, the cartridge's indexes, popcount bounds); the final
-answer is always computed here, which is why SQLite and PostgreSQL return the same rows.
+Backends *screen* (SQL filters, popcount bounds, the cartridge's ``%``) and the final
+answer is computed here, which is why SQLite and PostgreSQL return the same rows (the
+cartridge's ``@>`` is itself RDKit's exact substructure match).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Screens that use PostgreSQL's RDKit cartridge (GiST-indexed ``mol`` and ``bfp``), and
 the PostgreSQL statement timeout.
 
-The cartridge narrows the rows; :mod:`molgen.store.search_core` still verifies every one
-with RDKit and numpy, so the answer is the same as on SQLite. All values are bound
-parameters; ``set_config`` sets transaction-local settings without formatting SQL.
+``@>`` is the cartridge's exact RDKit substructure match (its index only screens). ``%``
+screens by Tanimoto with a threshold a hair low; :mod:`molgen.store.search_core` computes
+the exact value from the stored bytes, as on SQLite. All values are bound parameters;
+``set_config`` sets transaction-local settings without formatting SQL.
 """
 
 from __future__ import annotations

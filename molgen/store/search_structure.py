@@ -1,8 +1,9 @@
 """Substructure and similarity searches: screen in SQL, verify exactly, sort, page.
 
 The screens differ by backend (see :mod:`molgen.store.search_sqlite` and
-:mod:`molgen.store.search_postgres`); the verification, the top-k cut, the ordering and the
-paging are this module's, the same for both, so both answer with the same rows.
+:mod:`molgen.store.search_postgres`; the cartridge's substructure match is already exact);
+the RDKit/numpy verification, the top-k cut, the ordering and the paging are this module's,
+the same for both, so both answer with the same rows.
 """
 
 from __future__ import annotations
