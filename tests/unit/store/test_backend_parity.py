@@ -20,7 +20,8 @@ from molgen.scoring import ScoreConfig, score_smiles
 from molgen.store.engine import has_rdkit_cartridge, open_store
 from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.query import CandidateQuery
-from molgen.store.search import search
+from molgen.store.search import QueryError, SearchLimits, bounded, search
+from molgen.store.search_core import Deadline
 from tests.store_fixtures import fresh_database
 from tests.unit.store.search_data import SMILES
 
@@ -101,3 +102,40 @@ def test_same_rows_on_both_backends(stores: tuple[sa.Engine, sa.Engine], fields:
     assert [r.model_dump() for r in a.rows] == [r.model_dump() for r in b.rows]
     if fields and fields != {"runs": ["no-such-run"]}:
         assert a.total > 0, "a parity query should match something"
+
+
+def test_postgres_statements_stop_at_the_deadline(stores: tuple[sa.Engine, sa.Engine]) -> None:
+    _, pg = stores
+    with (
+        pytest.raises(QueryError, match=r"took longer than 0\.2 s; narrow"),
+        pg.connect() as conn,
+        bounded(conn, "postgresql", Deadline(0.2)),
+    ):
+        conn.execute(sa.text("SELECT pg_sleep(3)"))
+
+
+def test_postgres_refuses_what_sqlite_refuses(stores: tuple[sa.Engine, sa.Engine]) -> None:
+    for engine in stores:
+        with pytest.raises(QueryError, match="smarts: invalid SMARTS"):
+            search(engine, CandidateQuery(smarts="c1ccc"))
+        with pytest.raises(QueryError, match="more than 3 candidates"):
+            search(
+                engine,
+                CandidateQuery(similar_to="c1ccccc1", min_similarity=0.0),
+                limits=SearchLimits(max_examined=3),
+            )
+
+
+CAPPED = [
+    {},
+    {"smarts": "c1ccccc1", "sort_by": "qed"},
+    {"similar_to": "c1ccccc1O", "min_similarity": 0.1},
+]
+
+
+@pytest.mark.parametrize("fields", CAPPED)
+def test_capped_counts_agree(stores: tuple[sa.Engine, sa.Engine], fields: dict) -> None:
+    query = CandidateQuery(page=2, page_size=10, **fields)
+    a, b = (search(engine, query, limits=SearchLimits(count_limit=15)) for engine in stores)
+    assert a.total == b.total == 15 and not a.total_exact and not b.total_exact
+    assert a.rows == b.rows and len(a.rows) == 10
