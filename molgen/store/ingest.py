@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 
 from molgen.scoring import ScoreConfig
 from molgen.store.engine import dialect, write_engine
-from molgen.store.fingerprints import batch_fingerprints, popcount
+from molgen.store.fingerprints import batch_store_fingerprints, popcount
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
 from molgen.store.schema import Candidate, Molecule, Run
 from molgen.store.scored import Rejected, clean_scores, read_scored_file
@@ -149,8 +149,9 @@ def _fingerprinted(
     engine: Engine, batches: Sequence[list[dict[str, Any]]], n_jobs: int
 ) -> Iterator[tuple[list[dict[str, Any]], dict[str, int], list[Rejected]]]:
     """Each batch, the ids of its molecules already stored, and the rows whose SMILES do not
-    parse. New molecules get ``fingerprint`` and ``fp_popcount`` (computed over ``n_jobs``
-    processes, while this one writes, unless the row brings its own fingerprint)."""
+    parse. New molecules get ``fingerprint``, ``fp_popcount`` and ``pattern_fp`` (computed
+    over ``n_jobs`` processes, while this one writes, unless the row brings its own
+    fingerprint: then ``pattern_fp`` stays empty and searches check that row with RDKit)."""
     pending: deque[tuple[list[dict[str, Any]], dict[str, int]]] = deque()
 
     def todo() -> Iterator[list[str]]:
@@ -162,7 +163,7 @@ def _fingerprinted(
             ]
 
     jobs = n_jobs if sum(map(len, batches)) >= _PARALLEL_MIN_ROWS else 1
-    for fingerprints in parallel_map(batch_fingerprints, todo(), n_jobs=jobs):
+    for fingerprints in parallel_map(batch_store_fingerprints, todo(), n_jobs=jobs):
         batch, known = pending.popleft()
         found = iter(fingerprints)
         rows, rejected = [], []
@@ -170,12 +171,15 @@ def _fingerprinted(
             if row["inchikey"] in known:
                 rows.append(row)
             elif "fingerprint" in row:
-                rows.append({**row, "fp_popcount": popcount(row["fingerprint"])})
+                count = popcount(row["fingerprint"])
+                rows.append({**row, "fp_popcount": count, "pattern_fp": row.get("pattern_fp")})
             elif (fp := next(found)) is None:
                 reason = "SMILES does not parse (RDKit)"
                 rejected.append(Rejected(row=row["row"], smiles=row["smiles"], reason=reason))
             else:
-                rows.append({**row, "fingerprint": fp[0], "fp_popcount": fp[1]})
+                rows.append(
+                    {**row, "fingerprint": fp[0], "fp_popcount": fp[1], "pattern_fp": fp[2]}
+                )
         yield rows, known, rejected
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from rdkit import Chem
 from sqlalchemy import ColumnElement, Connection, Row, literal
 
+from molgen.store.fingerprints import pattern_fingerprint, pattern_screen
 from molgen.store.query import CandidateQuery
 from molgen.store.schema import Candidate, Molecule
 from molgen.store.search_core import (
@@ -73,13 +74,14 @@ def _screened(
     threshold: float,
     limits: SearchLimits,
 ) -> Sequence[Row[Any]]:
-    """Candidate rows (id, molecule id, sort key, SMILES, fingerprint) that pass filters and
-    screens; refuses to return more than ``limits.max_examined``."""
+    """Candidate rows (id, molecule id, sort key, SMILES, fingerprint, pattern fingerprint)
+    that pass filters and screens; refuses to return more than ``limits.max_examined``."""
     key = sort_column(query) if query.sort_by != "similarity" else Candidate.id.label("key")
     verify = structure.pattern is not None and not structure.cartridge
     smiles = Molecule.smiles if verify else literal(None)
     fingerprint = Molecule.fingerprint if structure.similar is not None else literal(None)
-    columns = [Candidate.id, Candidate.molecule_id, key, smiles, fingerprint]
+    pattern = Molecule.pattern_fp if verify else literal(None)
+    columns = [Candidate.id, Candidate.molecule_id, key, smiles, fingerprint, pattern]
     screened = Filters(filters.conditions + _screens(conn, structure, threshold), True)
     stmt = candidates_select(columns, screened).limit(limits.max_examined + 1)
     rows = conn.execute(stmt).all()
@@ -92,6 +94,28 @@ def _screened(
     return rows
 
 
+def _query_pattern_fp(pattern: Chem.Mol) -> bytes | None:
+    """The pattern fingerprint of a SMARTS query molecule; None if RDKit cannot make one
+    (then no row is screened out)."""
+    try:
+        query = Chem.Mol(pattern)
+        query.UpdatePropertyCache(strict=False)
+        return pattern_fingerprint(query)
+    except (RuntimeError, ValueError):
+        return None
+
+
+def _pattern_candidates(pattern: Chem.Mol, molecules: dict[int, Row[Any]]) -> list[Any]:
+    """(molecule id, SMILES) of the rows whose stored pattern fingerprint holds every bit of
+    the query's (rows without one always stay): only these need RDKit's exact match."""
+    query = _query_pattern_fp(pattern)
+    items = [(mid, row[3]) for mid, row in molecules.items()]
+    if query is None:
+        return items
+    keep = pattern_screen(query, [row[5] for row in molecules.values()])
+    return [item for item, kept in zip(items, keep.tolist(), strict=True) if kept]
+
+
 def _verify(
     rows: Sequence[Row[Any]], structure: Structure, limits: SearchLimits, deadline: Deadline
 ) -> tuple[set[int] | None, dict[int, float]]:
@@ -101,7 +125,7 @@ def _verify(
     molecules = {row[1]: row for row in rows}
     hits = None
     if structure.pattern is not None and not structure.cartridge:  # the cartridge's is exact
-        items = [(mid, row[3]) for mid, row in molecules.items()]
+        items = _pattern_candidates(structure.pattern, molecules)
         smarts = (structure.smarts or "").strip()
         hits = substructure_hits(smarts, items, deadline, n_jobs=limits.n_jobs)
     similarity: dict[int, float] = {}

@@ -24,8 +24,8 @@ def test_upgrade_creates_exactly_the_schema(tmp_path: Path, monkeypatch) -> None
     monkeypatch.chdir(tmp_path)  # no alembic.ini anywhere near
     engine = open_store(str(tmp_path / "store.db"), upgrade=False)
     assert migrate.current_revision(engine) is None
-    assert migrate.upgrade(engine) == migrate.head_revision() == "0002"
-    assert migrate.current_revision(engine) == "0002"
+    assert migrate.upgrade(engine) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(engine) == "0003"
     assert set(sa.inspect(engine).get_table_names()) == {
         "alembic_version", "molecules", "runs", "candidates",
     }  # fmt: skip
@@ -38,12 +38,12 @@ def test_upgrade_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
     engine = open_store(str(tmp_path / "store.db"))
     with engine.begin() as conn:
         conn.execute(sa.insert(Run).values(run_key="r", created_at=datetime.now(UTC)))
-    assert migrate.upgrade(engine) == "0002"
+    assert migrate.upgrade(engine) == "0003"
     engine.dispose()
     again = open_store(str(tmp_path / "store.db"))
     with again.connect() as conn:
         assert conn.execute(sa.select(Run.run_key)).scalars().all() == ["r"]
-    assert migrate.current_revision(again) == "0002"
+    assert migrate.current_revision(again) == "0003"
     again.dispose()
 
 
@@ -58,7 +58,7 @@ def test_read_only_needs_the_newest_schema(tmp_path: Path) -> None:
 def test_postgresql_upgrade_adds_the_cartridge_columns(postgres_db: str) -> None:
     engine = open_store(postgres_db, upgrade=False)
     migrate.upgrade(engine, "0001")
-    assert _differences(engine) == []
+    assert [(d[0], d[3].name) for d in _differences(engine)] == [("add_column", "pattern_fp")]
     migrate.upgrade(engine)
     with engine.connect() as conn:
         columns = dict(
@@ -79,7 +79,7 @@ def test_postgresql_upgrade_adds_the_cartridge_columns(postgres_db: str) -> None
         )
     assert columns == {"mol": "mol", "bfp": "bfp"}
     assert methods == {"ix_molecules_mol": "gist", "ix_molecules_bfp": "gist"}
-    assert migrate.upgrade(engine) == "0002"  # idempotent
+    assert migrate.upgrade(engine) == "0003"  # idempotent
     engine.dispose()
 
 
@@ -98,7 +98,7 @@ def test_postgresql_without_the_extension_skips_the_cartridge(postgres_url: str)
     url = make_url(postgres_url).set(username="molgen_plain", database="molgen_no_cartridge")
     engine = open_store(url.render_as_string(hide_password=False))
     try:
-        assert migrate.current_revision(engine) == "0002"
+        assert migrate.current_revision(engine) == "0003"
         assert not has_rdkit_cartridge(engine)
         assert _differences(engine) == []
     finally:

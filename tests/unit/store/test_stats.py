@@ -19,7 +19,7 @@ def test_empty_store(tmp_path: Path) -> None:
     assert (stats.molecules, stats.candidates, stats.runs) == (0, 0, 0)
     assert stats.families == {} and stats.per_run == []
     assert stats.first_candidate is None and stats.last_candidate is None
-    assert stats.backend == "sqlite" and stats.schema_revision == "0002"
+    assert stats.backend == "sqlite" and stats.schema_revision == "0003"
     assert "candidates  0" in format_stats(stats)
     engine.dispose()
 
