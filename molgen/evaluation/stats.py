@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -138,7 +138,6 @@ def compute_features(
     *,
     n_jobs: int = 0,
     chunk_size: int = CHUNK_SIZE,
-    on_chunk: Callable[[MoleculeFeatures], None] | None = None,
     filters: bool = False,
 ) -> MoleculeFeatures:
     """:class:`MoleculeFeatures` of ``smiles``: identical entries are computed once, and
@@ -150,9 +149,6 @@ def compute_features(
         smiles: SMILES strings (None and other non-strings allowed).
         n_jobs: worker processes (0 = all cores); small inputs run in this process.
         chunk_size: distinct SMILES per worker task.
-        on_chunk: called in this process with the features of each chunk of distinct
-            SMILES, in order, as they arrive, while the workers go on with the next
-            chunks (e.g. to run ChemNet on ``canonical`` meanwhile).
     """
     keys = [text if isinstance(text, str) else "" for text in smiles]
     index: dict[str, int] = {}
@@ -166,8 +162,6 @@ def compute_features(
     for part in parallel_map(
         partial(_chunk_features, filters=filters), chunked(distinct, size), n_jobs=jobs
     ):
-        if on_chunk is not None:
-            on_chunk(part)
         parts.append(part)
     return _expand(_concat(parts), inverse)
 

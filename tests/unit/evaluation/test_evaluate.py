@@ -161,20 +161,3 @@ def test_json_writes_nan_as_null(tmp_path):
         "FCD/Test": None,
         "kl": None,
     }
-
-
-def test_chunked_chemnet_equals_whole_set(moses_smiles: list[str]) -> None:
-    import numpy as np
-
-    from molgen.evaluation.evaluate import _ChunkedChemNet
-    from molgen.evaluation.fcd import FCDStats
-    from molgen.evaluation.stats import compute_features
-
-    smiles = [*moses_smiles[:60], "xx", *moses_smiles[:20]]
-    chemnet = _ChunkedChemNet("cpu")
-    features = compute_features(smiles, n_jobs=1, chunk_size=16, on_chunk=chemnet)
-    chunked = chemnet.stats(features.canonical, n_input=len(smiles))
-    whole = FCDStats.from_canonical(features.canonical, device="cpu")
-    assert chunked.n == whole.n == 80
-    np.testing.assert_allclose(chunked.mu, whole.mu, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(chunked.sigma, whole.sigma, rtol=1e-4, atol=1e-6)
