@@ -1,4 +1,5 @@
-"""One model family inside a pipeline: train, sample and score it under its own MLflow run."""
+"""One model family inside a pipeline: train, sample, score and evaluate it under its own
+MLflow run."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from flows.evaluate import evaluate_flow
 from flows.sample import sample_flow
 from flows.score import score_flow
 from flows.tracking import tracked_stage
@@ -14,7 +16,10 @@ from flows.train import train_flow
 from molgen.config import PipelineConfig
 from molgen.tracking import log_config, log_metrics
 
-__all__ = ["family_flow", "family_layout"]
+__all__ = ["EVALUATION_HEADLINE", "family_flow", "family_layout"]
+
+EVALUATION_HEADLINE = ("FCD/Test", "SNN/Test", "IntDiv", "Filters", "Novelty")
+"""Evaluation metrics (MOSES names) copied into a family's headline metrics."""
 
 
 def family_layout(out_dir: str | Path) -> dict[str, Path]:
@@ -24,6 +29,7 @@ def family_layout(out_dir: str | Path) -> dict[str, Path]:
         "model": out / "model",
         "samples": out / "samples.parquet",
         "scores": out / "scores.parquet",
+        "evaluation": out / "evaluation.json",
     }
 
 
@@ -35,11 +41,14 @@ def family_flow(
     out_dir: str,
     parent_run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Train, sample and score ``config.model`` (a single-family config) into ``out_dir``.
+    """Train, sample, score and evaluate ``config.model`` (a single-family config) into
+    ``out_dir``.
 
     The family gets an MLflow run named ``label``, nested under ``parent_run_id``, with the
-    train, sample and score runs nested under it. Its headline metrics are logged on the
-    family run itself, so the families of a pipeline compare side by side in the MLflow UI.
+    train, sample, score and (unless ``config.evaluate.enabled`` is off) evaluate runs nested
+    under it. Its headline metrics (with the evaluation's ``FCD/Test``, ``SNN/Test``,
+    ``IntDiv``, ``Filters`` and ``Novelty``) are logged on the family run itself, so the
+    families of a pipeline compare side by side in the MLflow UI.
 
     Returns:
         ``model`` (family name), ``model_uri``, ``mlflow_run_id``, ``metrics`` (headline),
@@ -61,6 +70,17 @@ def family_flow(
         scored = score_flow(
             config, str(paths["samples"]), str(paths["scores"]), data, parent_run_id=run_id
         )
+        evaluated: dict[str, Any] = {}
+        if config.evaluate.enabled:
+            evaluated = evaluate_flow(
+                config,
+                str(paths["samples"]),
+                data,
+                str(paths["evaluation"]),
+                scores_path=str(paths["scores"]),
+                parent_run_id=run_id,
+                label=label,
+            )
         headline = {
             "validity": sampled.get("validity"),
             "uniqueness": sampled.get("uniqueness"),
@@ -71,6 +91,7 @@ def family_flow(
             "sample_molecules_per_second": sampled.get("molecules_per_second"),
             "mean_score": scored.get("score_mean"),
             "mean_qed": scored.get("qed_mean"),
+            **{name: evaluated.get(name) for name in EVALUATION_HEADLINE},
         }
         log_metrics(headline)
     logger.info("family %s (%s) finished: %s", label, config.model.name, headline)
@@ -82,5 +103,6 @@ def family_flow(
         "train": trained,
         "sample": sampled,
         "score": scored,
+        "evaluate": evaluated or None,
         "outputs": {key: str(value) for key, value in paths.items()},
     }

@@ -1,5 +1,5 @@
-"""The whole pipeline: curate, then train -> sample -> score for each model family, under one
-MLflow parent run."""
+"""The whole pipeline: curate, then train -> sample -> score -> evaluate for each model family,
+under one MLflow parent run, and an HTML report at the end."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.family import family_flow, family_layout
 from molgen.config import FamilyConfig, PipelineConfig
+from molgen.evaluation.report import write_report
 from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["pipeline", "run_layout", "with_pipeline_vae"]
+__all__ = ["pipeline", "run_layout", "with_pipeline_vae", "write_pipeline_report"]
 
 
 def run_layout(out_dir: str | Path) -> dict[str, Path]:
@@ -26,7 +27,7 @@ def run_layout(out_dir: str | Path) -> dict[str, Path]:
     Each family writes into ``out_dir/<label>/`` (see :func:`flows.family.family_layout`).
     """
     out = Path(out_dir)
-    return {"data": out / "data", "summary": out / "summary.json"}
+    return {"data": out / "data", "summary": out / "summary.json", "report": out / "report.html"}
 
 
 def with_pipeline_vae(
@@ -47,9 +48,20 @@ def with_pipeline_vae(
     return family.model_copy(update={"model": model})
 
 
+@task(name="write-report")
+def write_pipeline_report(out_dir: str, max_molecules: int) -> str:
+    """Write ``out_dir/report.html`` from the run's ``summary.json`` and MLflow records."""
+    path = run_layout(out_dir)["report"]
+    write_report(
+        [out_dir], path, tracking_uri=mlflow.get_tracking_uri(), max_molecules=max_molecules
+    )
+    return str(path)
+
+
 @flow(name="pipeline")
 def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
-    """Curate once, then train, sample and score every family, and write ``summary.json``.
+    """Curate once, then train, sample, score and evaluate every family, and write
+    ``summary.json`` and (with ``config.evaluate.report``) ``report.html``.
 
     Each family runs in its own MLflow run nested under the pipeline's, with its stage runs
     nested under that. A rerun with the same config and ``out_dir`` skips the stages that
@@ -96,5 +108,8 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
         }
         paths["summary"].write_text(json.dumps(summary, indent=2, default=str))
         mlflow.log_artifact(str(paths["summary"]))
+        if config.evaluate.report:
+            write_pipeline_report(out_dir, config.evaluate.max_plot_molecules)
+            mlflow.log_artifact(str(paths["report"]))
     logger.info("pipeline finished: %s", json.dumps(summary["metrics"]))
     return summary

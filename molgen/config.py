@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from molgen.data.config import CurateConfig
+from molgen.evaluation.config import EvaluateConfig
 from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
 from molgen.sampling.config import SampleConfig
@@ -19,6 +20,7 @@ from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
 
 __all__ = [
+    "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
     "TrackingConfig",
@@ -103,6 +105,7 @@ class PipelineConfig(StrictModel):
     train: TrainConfig = Field(default_factory=TrainConfig)
     sample: SampleConfig = Field(default_factory=SampleConfig)
     score: ScoreConfig = Field(default_factory=ScoreConfig)
+    evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
 
     @field_validator("model", mode="before")

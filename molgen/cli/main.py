@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from molgen.cli import commands
+from molgen.cli import commands, evaluation
 from molgen.utils.errors import MolgenError
 
 __all__ = ["build_parser", "main"]
@@ -30,6 +30,14 @@ EXAMPLES = {
     "score": """examples:
   molgen score samples.csv --out scores.parquet
   molgen score candidates.sdf --out scores.csv --data data/mine""",
+    "evaluate": """examples:
+  molgen evaluate samples.csv --data data/mine --out metrics.json
+  molgen evaluate runs/today/char_rnn/samples.parquet --data runs/today/data --out m.json
+  (NaN, an undefined metric, is written as null)""",
+    "report": """examples:
+  molgen report runs/today --out report.html
+  molgen report runs/a runs/b --out compare.html --tracking-uri sqlite:///mlflow.db
+  molgen report runs/today --out r.html --tracking-uri http://mlflow:5000 --ui http://mlflow:5000""",
     "analogs": """examples:
   molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 50 --model runs/today/vae/model
   molgen analogs 'CC(=O)Nc1ccc(O)cc1' -n 200 --radius 0.5 --out analogs.csv
@@ -97,6 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
     score.add_argument("--smiles-column", metavar="NAME", default="smiles")
     score.set_defaults(handler=commands.score)
+
+    evaluate = add("evaluate", "MOSES and GuacaMol metrics of samples against a curated dataset.")
+    evaluate.add_argument("samples", metavar="SAMPLES", help="SMILES/CSV/TSV/SDF/Parquet file")
+    evaluate.add_argument("--data", metavar="DIR", required=True, help="a molgen curate output")
+    evaluate.add_argument("--out", metavar="FILE", required=True, help="metrics (.json)")
+    evaluate.add_argument("--smiles-column", metavar="NAME", default="smiles")
+    evaluate.add_argument("--device", default="auto", help="ChemNet device: auto, cpu, cuda")
+    evaluate.add_argument(
+        "--cache-dir",
+        metavar="CACHE",
+        help="reference statistics cache (default $MOLGEN_CACHE_DIR/reference_stats, "
+        "else DIR/reference_stats)",
+    )
+    evaluate.set_defaults(handler=evaluation.evaluate_command)
+
+    report = add("report", "A self-contained HTML report of one or more pipeline runs.")
+    report.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="molgen run output")
+    report.add_argument("--out", metavar="FILE", required=True, help="the report (.html)")
+    report.add_argument(
+        "--tracking-uri",
+        metavar="URI",
+        help="MLflow store for training curves and experiment ids (default: the run's own "
+        "tracking URI when it is an http(s) server)",
+    )
+    report.add_argument("--ui", metavar="URL", help="MLflow UI base URL, for run links")
+    report.set_defaults(handler=evaluation.report_command)
 
     analogs = add("analogs", "Analogues of a molecule from a VAE's latent space.")
     analogs.add_argument("smiles", metavar="SMILES")

@@ -11,13 +11,21 @@ from mlflow.tracking import MlflowClient
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 
+from flows.evaluate import mlflow_metric_name
 from flows.pipeline import pipeline
+from molgen.evaluation.evaluate import METRIC_NAMES
 from tests.pipeline_configs import tiny_config
 
 pytestmark = pytest.mark.slow
 
-STAGES = {"curate", "train", "sample", "score"}
-STAGE_TASKS = {"curate-dataset", "train-model", "draw-samples", "score-molecules"}
+STAGES = {"curate", "train", "sample", "score", "evaluate"}
+STAGE_TASKS = {
+    "curate-dataset",
+    "train-model",
+    "draw-samples",
+    "score-molecules",
+    "evaluate-samples",
+}
 
 
 def _flow_runs() -> list:
@@ -62,6 +70,17 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert 0 <= on_disk["metrics"]["char_rnn"]["validity"] <= 1
     assert on_disk["families"]["char_rnn"]["model_uri"].startswith("runs:/")
 
+    # Evaluation: every MOSES metric in evaluation.json (strict JSON, NaN as null), the
+    # headline ones in the family summary, and the HTML report.
+    evaluation = json.loads((family / "evaluation.json").read_text(), parse_constant=float)
+    assert tuple(evaluation) == METRIC_NAMES
+    assert 0 <= evaluation["valid"] <= 1 and evaluation["FCD/TestSF"] is None  # no MOSES SF
+    headline = on_disk["metrics"]["char_rnn"]
+    for name in ("FCD/Test", "SNN/Test", "IntDiv", "Filters", "Novelty"):
+        assert headline[name] == evaluation[name]
+    report = (out / "report.html").read_text()
+    assert "char_rnn" in report and "data:image/png;base64," in report
+
     # MLflow: one parent run; curate and the family nested under it, the family's stages
     # nested under the family's run; metrics and artifacts on each.
     client = MlflowClient()
@@ -90,14 +109,31 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert "model/checkpoint.pt" in artifacts
     sample_artifacts = {a.path for a in client.list_artifacts(by_stage["sample"].info.run_id)}
     assert "samples" in sample_artifacts
+    evaluate_run = by_stage["evaluate"]
+    logged = evaluate_run.data.metrics
+    # A 2-epoch model may sample nothing valid: FCD etc. are then null, and not logged.
+    assert {mlflow_metric_name(k) for k, v in evaluation.items() if v is not None} == set(logged)
+    assert logged["valid"] == pytest.approx(evaluation["valid"])
+    eval_artifacts = {a.path for a in client.list_artifacts(evaluate_run.info.run_id)}
+    assert "evaluation.json" in eval_artifacts
+    plots = {a.path for a in client.list_artifacts(evaluate_run.info.run_id, "plots")}
+    assert plots == {
+        "plots/property_distributions.png",
+        "plots/top_novel_molecules.png",
+        "plots/training_curves.png",
+    }
+    assert "Filters" in family_run.data.metrics
+    assert "char_rnn/Filters" in parent.data.metrics
+    parent_artifacts = {a.path for a in client.list_artifacts(parent.info.run_id)}
+    assert {"report.html", "summary.json"} <= parent_artifacts
 
-    # Prefect: the pipeline and its four stage subflows completed.
+    # Prefect: the pipeline and its stage subflows completed.
     runs = _flow_runs()
     names = {run.name: run for run in runs}
     assert names, "flow runs were recorded"
     completed = [r for r in runs if r.state.is_completed()]
     flow_names = {r.flow_id for r in completed}
-    assert len(flow_names) >= 5
+    assert len(flow_names) >= 6
 
     # A rerun with the same inputs skips every finished stage.
     before = {r.id for r in _task_runs()}
@@ -105,9 +141,9 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert summary2["metrics"] == summary["metrics"]
     new_tasks = [t for t in _task_runs() if t.id not in before]
     stage_tasks = [t for t in new_tasks if t.name.rsplit("-", 1)[0] in STAGE_TASKS]
-    assert len(stage_tasks) == 4 and all(t.state.name == "Cached" for t in stage_tasks), [
-        (t.name, t.state.name) for t in stage_tasks
-    ]
+    states = [(t.name, t.state.name) for t in stage_tasks]
+    assert len(stage_tasks) == len(STAGE_TASKS), states
+    assert all(t.state.name == "Cached" for t in stage_tasks), states
 
 
 def test_failed_stage_fails_the_flow_with_a_clear_message(workdir, prefect_harness):
