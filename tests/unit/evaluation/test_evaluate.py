@@ -128,6 +128,23 @@ def test_reference_statistics_are_computed_once(tmp_path, moses_smiles, monkeypa
     assert calls == [40, 40, 40, 40]
 
 
+def test_cache_key_and_corrupt_cache_files(tmp_path, moses_smiles, monkeypatch):
+    data = write_dataset(tmp_path / "data", moses_smiles)
+    dataset = CuratedDataset.open(data)
+    key = reference_key(dataset)
+    assert evaluate_module.chemnet_version().startswith("ChemNet_v0.13_pretrained.pt:")
+    monkeypatch.setattr(evaluate_module, "chemnet_version", lambda: "ChemNet_other")
+    assert reference_key(dataset) != key  # another ChemNet: another cache entry
+    monkeypatch.undo()
+
+    first = run(moses_smiles[:50], data, tmp_path / "cache")
+    cached = tmp_path / "cache" / key / "test.npz"
+    cached.write_bytes(b"garbage")  # a corrupt file is recomputed and rewritten
+    again = run(moses_smiles[:50], data, tmp_path / "cache")
+    assert json.loads(metrics_json(again)) == json.loads(metrics_json(first))
+    assert evaluate_module.ReferenceStats.load(cached).n_molecules == 40
+
+
 def test_cache_dir_from_environment(tmp_path, moses_smiles, monkeypatch):
     data = write_dataset(tmp_path / "data", moses_smiles, scaffolds=False)
     monkeypatch.setenv("MOLGEN_CACHE_DIR", str(tmp_path / "cache"))

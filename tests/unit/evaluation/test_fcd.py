@@ -11,9 +11,7 @@ from molgen.evaluation import fcd
 from molgen.evaluation.fcd import (
     EvaluationInputError,
     FCDStats,
-    cached_fcd_stats,
     chemnet_activations,
-    chemnet_version,
     frechet_distance,
     valid_canonical,
 )
@@ -128,50 +126,6 @@ def test_loading_a_bad_file_is_a_one_line_error(tmp_path: Path):
         FCDStats.load(bad)
     with pytest.raises(MolgenError, match=r"missing\.npz"):
         FCDStats.load(tmp_path / "missing.npz")
-
-
-def test_cache_computes_once_per_reference(
-    moses_smiles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    calls: list[int] = []
-    real = fcd.chemnet_activations
-
-    def counting(smiles, **kwargs):
-        calls.append(len(smiles))
-        return real(smiles, **kwargs)
-
-    monkeypatch.setattr(fcd, "chemnet_activations", counting)
-    ref = moses_smiles[:25]
-    first = cached_fcd_stats(ref, tmp_path)
-    assert calls == [25]
-    files = list(tmp_path.glob("fcd_stats_*.npz"))
-    assert len(files) == 1
-
-    # Same molecules in another order, with an invalid entry: a cache hit.
-    second = cached_fcd_stats([*reversed(ref), "not a smiles"], tmp_path)
-    assert calls == [25]
-    np.testing.assert_array_equal(second.mu, first.mu)
-    np.testing.assert_array_equal(second.sigma, first.sigma)
-
-    # Another reference set: a miss, in its own file.
-    cached_fcd_stats(moses_smiles[25:40], tmp_path)
-    assert calls == [25, 15]
-    assert len(list(tmp_path.glob("fcd_stats_*.npz"))) == 2
-
-    # A corrupt cache file is recomputed and rewritten.
-    files[0].write_bytes(b"garbage")
-    again = cached_fcd_stats(ref, tmp_path)
-    assert calls == [25, 15, 25]
-    np.testing.assert_allclose(again.mu, first.mu)
-    assert FCDStats.load(files[0]).n == 25
-
-
-def test_cache_key_depends_on_the_chemnet_version(moses_smiles: list[str], monkeypatch):
-    key = fcd.stats_cache_key(moses_smiles[:5])
-    assert key == fcd.stats_cache_key(list(reversed(moses_smiles[:5])))
-    assert chemnet_version().startswith("ChemNet_v0.13_pretrained.pt:")
-    monkeypatch.setattr(fcd, "chemnet_version", lambda: "ChemNet_other")
-    assert fcd.stats_cache_key(moses_smiles[:5]) != key
 
 
 def test_activations_equal_fcd_get_predictions(moses_smiles: list[str]) -> None:
