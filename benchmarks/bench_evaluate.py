@@ -44,11 +44,9 @@ STAGES: dict[str, float] = defaultdict(float)
 """Seconds spent in each wrapped stage since the last reset."""
 
 STAGE_TARGETS = [
-    # ChemNet runs inside compute_features (on each chunk as it arrives), so the features
-    # stage includes the ChemNet stage; the MOSES filters are a feature of generated sets.
-    (evaluate_module, "compute_features", "features, references + samples (incl. ChemNet)"),
-    (evaluate_module, "chemnet_activations", "ChemNet (main process)"),
-    (fcd_module, "chemnet_activations", "ChemNet (main process)"),
+    # The MOSES filters are a feature of generated sets.
+    (evaluate_module, "compute_features", "features, references + samples"),
+    (fcd_module, "chemnet_activations", "ChemNet"),
     (evaluate_module, "kl_profile", "KL profiles"),
     (metrics_module, "snn", "SNN"),
     (metrics_module, "internal_diversity", "IntDiv"),

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from molgen.chem.mol import canonical_smiles  # noqa: E402
 from molgen.data.moses import fetch_moses  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
+from molgen.models.base import Generator  # noqa: E402
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator  # noqa: E402
 from molgen.sampling.config import SampleConfig  # noqa: E402
 from molgen.sampling.sample import sample_metrics, sample_molecules  # noqa: E402
@@ -48,6 +50,36 @@ def moses_train() -> list[str]:
     if WHEEL.is_file():
         os.environ.setdefault("MOLGEN_MOSES_WHEEL", str(WHEEL))
     return pd.read_csv(fetch_moses()["train"])["SMILES"].tolist()
+
+
+def seeded_split(
+    smiles: list[str], n_train: int, n_valid: int, seed: int
+) -> tuple[list[str], list[str]]:
+    """Disjoint random training and validation subsets of ``smiles``, fixed by ``seed``."""
+    order = np.random.default_rng(seed).permutation(len(smiles))
+    train = [smiles[i] for i in order[:n_train]]
+    valid = [smiles[i] for i in order[n_train : n_train + n_valid]]
+    return train, valid
+
+
+def temperature_sweep(
+    generator: Generator, train: list[str], temperatures: list[float], n: int, seed: int
+) -> list[dict[str, Any]]:
+    """Validity, uniqueness and novelty (against ``train``) of ``n`` samples per temperature,
+    with the seconds each took to draw and canonicalise."""
+    train_canonical = {canonical_smiles(s) for s in train}
+    samples = []
+    for temperature in temperatures:
+        began = time.monotonic()
+        frame = sample_molecules(generator, SampleConfig(n=n, temperature=temperature, seed=seed))
+        samples.append(
+            {
+                "temperature": temperature,
+                **sample_metrics(frame, train_canonical),
+                "sample_and_canonicalise_seconds": round(time.monotonic() - began, 1),
+            }
+        )
+    return samples
 
 
 def parse_args() -> argparse.Namespace:
@@ -79,9 +111,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     smiles = moses_train()
-    order = np.random.default_rng(args.seed).permutation(len(smiles))
-    train = [smiles[i] for i in order[: args.n_train]]
-    valid = [smiles[i] for i in order[args.n_train : args.n_train + args.n_valid]]
+    train, valid = seeded_split(smiles, args.n_train, args.n_valid, args.seed)
     model_config = CharRNNConfig(
         embedding_dim=args.embedding_dim,
         hidden_size=args.hidden_size,
@@ -110,20 +140,7 @@ def main() -> None:
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="tune_char_rnn_")
     result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
-    train_canonical = {canonical_smiles(s) for s in train}
-    samples = []
-    for temperature in args.temperatures:
-        began = time.monotonic()
-        config = SampleConfig(n=args.n_samples, temperature=temperature, seed=args.seed)
-        frame = sample_molecules(generator, config)
-        seconds = time.monotonic() - began
-        samples.append(
-            {
-                "temperature": temperature,
-                **sample_metrics(frame, train_canonical),
-                "sample_and_canonicalise_seconds": round(seconds, 1),
-            }
-        )
+    samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     report = {
         "model": model_config.model_dump(),
         "train": train_config.model_dump(),

@@ -24,23 +24,18 @@ import logging
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tune_char_rnn import moses_train  # noqa: E402
+from tune_char_rnn import moses_train, seeded_split, temperature_sweep  # noqa: E402
 
-from molgen.chem.mol import canonical_smiles  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
 from molgen.models.transformer import TransformerConfig, TransformerGenerator  # noqa: E402
-from molgen.sampling.config import SampleConfig  # noqa: E402
-from molgen.sampling.sample import sample_metrics, sample_molecules  # noqa: E402
 from molgen.training.config import TrainConfig  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
@@ -81,9 +76,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     smiles = moses_train()
-    order = np.random.default_rng(args.seed).permutation(len(smiles))
-    train = [smiles[i] for i in order[: args.n_train]]
-    valid = [smiles[i] for i in order[args.n_train : args.n_train + args.n_valid]]
+    train, valid = seeded_split(smiles, args.n_train, args.n_valid, args.seed)
     model_config = TransformerConfig(
         d_model=args.d_model,
         n_layers=args.n_layers,
@@ -116,20 +109,7 @@ def main() -> None:
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="tune_transformer_")
     result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
-    train_canonical = {canonical_smiles(s) for s in train}
-    samples = []
-    for temperature in args.temperatures:
-        began = time.monotonic()
-        config = SampleConfig(n=args.n_samples, temperature=temperature, seed=args.seed)
-        frame = sample_molecules(generator, config)
-        seconds = time.monotonic() - began
-        samples.append(
-            {
-                "temperature": temperature,
-                **sample_metrics(frame, train_canonical),
-                "sample_and_canonicalise_seconds": round(seconds, 1),
-            }
-        )
+    samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     report = {
         "model": model_config.model_dump(),
         "train": train_config.model_dump(),

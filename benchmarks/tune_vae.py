@@ -22,19 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from molgen.chem.mol import canonical_smiles  # noqa: E402
+from tune_char_rnn import seeded_split, temperature_sweep  # noqa: E402
+
 from molgen.data.moses import fetch_moses  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
 from molgen.models.vae import VAEConfig, VAEGenerator  # noqa: E402
-from molgen.sampling.config import SampleConfig  # noqa: E402
-from molgen.sampling.sample import sample_metrics, sample_molecules  # noqa: E402
 from molgen.training.config import TrainConfig  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
@@ -80,9 +78,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     paths = fetch_moses()
     smiles = pd.read_csv(paths["train"])["SMILES"].tolist()
-    order = np.random.default_rng(args.seed).permutation(len(smiles))
-    train = [smiles[i] for i in order[: args.n_train]]
-    valid = [smiles[i] for i in order[args.n_train : args.n_train + args.n_valid]]
+    train, valid = seeded_split(smiles, args.n_train, args.n_valid, args.seed)
     test = pd.read_csv(paths["test"])["SMILES"].sample(args.n_test, random_state=args.seed)
     model_config = VAEConfig(
         encoder=args.encoder,
@@ -123,19 +119,7 @@ def main() -> None:
     began = time.monotonic()
     result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
     fit_seconds = time.monotonic() - began
-    train_canonical = {canonical_smiles(s) for s in train}
-    samples = []
-    for temperature in args.temperatures:
-        began = time.monotonic()
-        config = SampleConfig(n=args.n_samples, temperature=temperature, seed=args.seed)
-        frame = sample_molecules(generator, config)
-        samples.append(
-            {
-                "temperature": temperature,
-                **sample_metrics(frame, train_canonical),
-                "sample_and_canonicalise_seconds": round(time.monotonic() - began, 1),
-            }
-        )
+    samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     test_smiles = test.tolist()
     epochs = [h for h in history if "val_loss" in h]
     report = {

@@ -14,7 +14,7 @@ from molgen.evaluation.fragments import cosine_similarity, fragment_counts, scaf
 from molgen.evaluation.metrics import compare_to_reference, distribution_metrics
 from molgen.evaluation.properties import PROPERTIES, property_arrays, wasserstein
 from molgen.evaluation.similarity import fingerprint_matrix, internal_diversity, snn
-from molgen.evaluation.stats import ReferenceStats, smiles_key
+from molgen.evaluation.stats import ReferenceStats
 
 __all__ = [
     "PROPERTIES",
@@ -34,7 +34,6 @@ __all__ = [
     "passes_filters",
     "property_arrays",
     "scaffold_counts",
-    "smiles_key",
     "snn",
     "wasserstein",
 ]

@@ -40,10 +40,8 @@ import numpy as np
 
 from molgen.data.dataset import CuratedDataset
 from molgen.evaluation.fcd import (
-    DEFAULT_PAD_LEN,
     EvaluationInputError,
     FCDStats,
-    chemnet_activations,
     chemnet_version,
     frechet_distance,
 )
@@ -51,7 +49,6 @@ from molgen.evaluation.guacamol import fcd_to_score, kl_profile, profile_kl_scor
 from molgen.evaluation.metrics import distribution_metrics
 from molgen.evaluation.stats import (
     STATS_VERSION,
-    MoleculeFeatures,
     ReferenceStats,
     compute_features,
 )
@@ -121,38 +118,14 @@ def _kl_subset(smiles: Sequence[str], size: int = KL_SAMPLE_SIZE) -> list[str]:
     return [smiles[i] for i in chosen]
 
 
-class _ChunkedChemNet:
-    """ChemNet activations of the distinct canonical SMILES of feature chunks, computed as
-    the chunks arrive (an ``on_chunk`` callback of
-    :func:`~molgen.evaluation.stats.compute_features`)."""
-
-    def __init__(self, device: str) -> None:
-        self.device = device
-        self.rows: dict[str, int] = {}
-        self.activations: list[np.ndarray] = []
-        self.long = False  # a SMILES too long for the default padding was seen
-
-    def __call__(self, part: MoleculeFeatures) -> None:
-        """Run ChemNet on the canonical SMILES of ``part`` not seen before."""
-        new = [text for text in dict.fromkeys(part.canonical) if text not in self.rows]
-        if any(len(text) >= DEFAULT_PAD_LEN for text in new):
-            self.long = True  # the whole set must share one padding: done in stats()
-        if self.long or not new:
-            return
-        for text in new:
-            self.rows[text] = len(self.rows)
-        self.activations.append(chemnet_activations(new, device=self.device))
-
-    def stats(self, canonical: Sequence[str], n_input: int) -> FCDStats:
-        """:class:`FCDStats` of ``canonical`` (every valid molecule, duplicates count).
-
-        Raises:
-            EvaluationInputError: fewer than two molecules.
-        """
-        if self.long or len(canonical) < 2:
-            return FCDStats.from_canonical(canonical, n_input=n_input, device=self.device)
-        acts = np.concatenate(self.activations)
-        return FCDStats.from_activations(acts[[self.rows[text] for text in canonical]])
+def _fcd_stats(canonical: Sequence[str], n_input: int, device: str) -> FCDStats | None:
+    """ChemNet statistics of the valid molecules, or None (logged) when there are fewer
+    than two."""
+    try:
+        return FCDStats.from_canonical(canonical, n_input=n_input, device=device)
+    except EvaluationInputError as exc:
+        logger.warning("no FCD statistics: %s", exc)
+        return None
 
 
 def reference_stats(
@@ -164,19 +137,16 @@ def reference_stats(
     valid) and, with ``kl``, ``kl_profile`` (:func:`~molgen.evaluation.guacamol.kl_profile`
     of a seeded subset of at most :data:`KL_SAMPLE_SIZE` molecules).
 
-    Each distinct SMILES is parsed once, in ``n_jobs`` processes (0 = all cores); ChemNet
-    runs in this process on each chunk's canonical SMILES while the workers compute the next
-    chunks.
+    Each distinct SMILES is parsed once, in ``n_jobs`` processes (0 = all cores); then
+    ChemNet runs once per distinct canonical SMILES. The two phases run one after the other:
+    overlapping them oversubscribes the cores and is slower on a small machine.
     """
-    chemnet = _ChunkedChemNet(device)
-    features = compute_features(smiles, n_jobs=n_jobs, on_chunk=chemnet)
+    features = compute_features(smiles, n_jobs=n_jobs)
     stats = ReferenceStats.from_features(features)
     extras: dict[str, np.ndarray] = {}
-    try:
-        fcd = chemnet.stats(features.canonical, n_input=len(smiles))
+    fcd = _fcd_stats(features.canonical, len(smiles), device)
+    if fcd is not None:
         extras |= {"fcd_mu": fcd.mu, "fcd_sigma": fcd.sigma, "fcd_n": np.array(fcd.n)}
-    except EvaluationInputError as exc:
-        logger.warning("reference set without FCD statistics: %s", exc)
     if kl:
         extras["kl_profile"] = kl_profile(_kl_subset([s for s in smiles if s]))
     return stats.with_extras(**extras)
@@ -261,16 +231,6 @@ def _fcd(generated: FCDStats | None, reference: ReferenceStats | None) -> float:
     return frechet_distance(generated, ref)
 
 
-def _generated_fcd(
-    chemnet: _ChunkedChemNet, canonical: Sequence[str], n_input: int
-) -> FCDStats | None:
-    try:
-        return chemnet.stats(canonical, n_input)
-    except EvaluationInputError as exc:
-        logger.warning("FCD is NaN: %s", exc)
-        return None
-
-
 def _kl(generated: Sequence[str | None], reference: ReferenceStats | None) -> float:
     if reference is None or "kl_profile" not in reference.extras:
         return math.nan
@@ -307,14 +267,13 @@ def evaluate_against(
     """
     generated = [s if isinstance(s, str) else None for s in generated]
     metrics = dict.fromkeys(METRIC_NAMES, math.nan)
-    chemnet = _ChunkedChemNet(device)
-    features = compute_features(generated, n_jobs=n_jobs, on_chunk=chemnet, filters=True)
+    features = compute_features(generated, n_jobs=n_jobs, filters=True)
     metrics.update(
         distribution_metrics(
             generated, train=train, test=test, test_scaffolds=test_scaffolds, features=features
         )
     )
-    gen_fcd = _generated_fcd(chemnet, features.canonical, len(generated))
+    gen_fcd = _fcd_stats(features.canonical, len(generated), device)
     metrics["FCD/Test"] = _fcd(gen_fcd, test)
     metrics["FCD/TestSF"] = _fcd(gen_fcd, test_scaffolds)
     fcd = metrics["FCD/Test"]

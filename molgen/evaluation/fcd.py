@@ -32,19 +32,16 @@ from scipy import linalg
 
 from molgen.chem.mol import canonical_smiles
 from molgen.utils.errors import MolgenError
-from molgen.utils.hashing import hash_strings
 from molgen.utils.runtime import resolve_device
 
 __all__ = [
     "CHEMNET_FILE",
     "EvaluationInputError",
     "FCDStats",
-    "cached_fcd_stats",
     "chemnet_activations",
     "chemnet_version",
     "frechet_distance",
     "load_chemnet",
-    "stats_cache_key",
     "valid_canonical",
 ]
 
@@ -307,33 +304,3 @@ def _sqrtm(matrix: np.ndarray) -> np.ndarray:
 
 def _real_enough(matrix: np.ndarray) -> bool:
     return not np.iscomplexobj(matrix) or np.allclose(np.diagonal(matrix).imag, 0, atol=_IMAG_TOL)
-
-
-def stats_cache_key(smiles: Sequence[str | None]) -> str:
-    """Cache key for a reference set: SHA-256 over ChemNet's version and the sorted valid
-    canonical SMILES (duplicates kept, since they change the statistics)."""
-    return hash_strings([chemnet_version(), *sorted(valid_canonical(smiles))])
-
-
-def cached_fcd_stats(
-    smiles: Sequence[str | None],
-    cache_dir: str | Path,
-    *,
-    device: str = "auto",
-    batch_size: int = 128,
-) -> FCDStats:
-    """:meth:`FCDStats.from_smiles`, stored in ``cache_dir`` and reused on the next call.
-
-    The file is ``cache_dir/fcd_stats_<key>.npz`` with the key from :func:`stats_cache_key`,
-    so the same molecules in another order or spelling hit the same file, and a different
-    ChemNet file misses. A corrupt cache file is recomputed and overwritten.
-    """
-    path = Path(cache_dir) / f"fcd_stats_{stats_cache_key(smiles)[:32]}.npz"
-    if path.exists():
-        try:
-            return FCDStats.load(path)
-        except MolgenError as exc:
-            logger.warning("recomputing FCD statistics: %s", exc)
-    stats = FCDStats.from_smiles(smiles, device=device, batch_size=batch_size)
-    stats.save(path)
-    return stats

@@ -18,7 +18,7 @@ import base64
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -198,18 +198,24 @@ def _run_link(run_id: str | None, experiment_id: str | None, ui: str | None) -> 
     return f"<code>{escape(run_id)}</code>"
 
 
+def _families(runs: Sequence[RunSummary]) -> Iterator[tuple[str, FamilyReport]]:
+    """Every family of every run with its escaped row label (``run / family`` when the
+    report covers several runs)."""
+    for run in runs:
+        for fam in run.families:
+            yield escape(f"{run.name} / {fam.label}" if len(runs) > 1 else fam.label), fam
+
+
 def _metric_table(runs: Sequence[RunSummary], ui: str | None) -> str:
     head = "".join(f"<th>{escape(m)}</th>" for m in REPORT_METRICS)
     rows = [f"<tr><th>family</th><th>model</th>{head}<th>MLflow run</th></tr>"]
-    for run in runs:
-        for fam in run.families:
-            name = escape(f"{run.name} / {fam.label}" if len(runs) > 1 else fam.label)
-            cells = "".join(f"<td>{_cell(fam.metrics.get(m))}</td>" for m in REPORT_METRICS)
-            link = _run_link(fam.mlflow_run_id, fam.experiment_id, ui)
-            rows.append(
-                f'<tr class="family"><td>{name}</td><td>{escape(fam.model or _MISSING)}</td>'
-                f"{cells}<td>{link}</td></tr>"
-            )
+    for name, fam in _families(runs):
+        cells = "".join(f"<td>{_cell(fam.metrics.get(m))}</td>" for m in REPORT_METRICS)
+        link = _run_link(fam.mlflow_run_id, fam.experiment_id, ui)
+        rows.append(
+            f'<tr class="family"><td>{name}</td><td>{escape(fam.model or _MISSING)}</td>'
+            f"{cells}<td>{link}</td></tr>"
+        )
     span = len(REPORT_METRICS) + 3
     rows.append(
         f'<tr class="section"><td colspan="{span}">Published MOSES baselines, for reference '
@@ -230,11 +236,9 @@ def _metric_table(runs: Sequence[RunSummary], ui: str | None) -> str:
 def _headline_table(runs: Sequence[RunSummary]) -> str:
     head = "".join(f"<th>{escape(m)}</th>" for m in HEADLINE_METRICS)
     rows = [f"<tr><th>family</th>{head}</tr>"]
-    for run in runs:
-        for fam in run.families:
-            name = escape(f"{run.name} / {fam.label}" if len(runs) > 1 else fam.label)
-            cells = "".join(f"<td>{_cell(fam.metrics.get(m))}</td>" for m in HEADLINE_METRICS)
-            rows.append(f"<tr><td>{name}</td>{cells}</tr>")
+    for name, fam in _families(runs):
+        cells = "".join(f"<td>{_cell(fam.metrics.get(m))}</td>" for m in HEADLINE_METRICS)
+        rows.append(f"<tr><td>{name}</td>{cells}</tr>")
     return '<div class="wide"><table>' + "".join(rows) + "</table></div>"
 
 

@@ -14,10 +14,9 @@ return plain numpy/python data.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -32,7 +31,7 @@ from molgen.evaluation.properties import PROPERTIES, property_arrays
 from molgen.evaluation.similarity import FP_BITS, fingerprint_matrix
 from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
-__all__ = ["STATS_VERSION", "MoleculeFeatures", "ReferenceStats", "compute_features", "smiles_key"]
+__all__ = ["STATS_VERSION", "MoleculeFeatures", "ReferenceStats", "compute_features"]
 
 CHUNK_SIZE = 1024
 """Distinct SMILES per worker task in :func:`compute_features`."""
@@ -42,15 +41,6 @@ MIN_PARALLEL = 2000
 
 STATS_VERSION = 1
 """Bumped whenever what :meth:`ReferenceStats.compute` produces changes (invalidates caches)."""
-
-
-def smiles_key(smiles: Sequence[str]) -> str:
-    """A short stable hash of a SMILES list (order matters) and :data:`STATS_VERSION`."""
-    digest = hashlib.sha256(f"molgen-reference-stats-v{STATS_VERSION}\n".encode())
-    for text in smiles:
-        digest.update(str(text).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()[:20]
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +128,6 @@ def compute_features(
     *,
     n_jobs: int = 0,
     chunk_size: int = CHUNK_SIZE,
-    on_chunk: Callable[[MoleculeFeatures], None] | None = None,
     filters: bool = False,
 ) -> MoleculeFeatures:
     """:class:`MoleculeFeatures` of ``smiles``: identical entries are computed once, and
@@ -150,9 +139,6 @@ def compute_features(
         smiles: SMILES strings (None and other non-strings allowed).
         n_jobs: worker processes (0 = all cores); small inputs run in this process.
         chunk_size: distinct SMILES per worker task.
-        on_chunk: called in this process with the features of each chunk of distinct
-            SMILES, in order, as they arrive, while the workers go on with the next
-            chunks (e.g. to run ChemNet on ``canonical`` meanwhile).
     """
     keys = [text if isinstance(text, str) else "" for text in smiles]
     index: dict[str, int] = {}
@@ -166,8 +152,6 @@ def compute_features(
     for part in parallel_map(
         partial(_chunk_features, filters=filters), chunked(distinct, size), n_jobs=jobs
     ):
-        if on_chunk is not None:
-            on_chunk(part)
         parts.append(part)
     return _expand(_concat(parts), inverse)
 
@@ -233,19 +217,6 @@ class ReferenceStats:
         """Statistics of the valid entries of ``smiles`` (invalid ones are skipped), over
         ``n_jobs`` processes (0 = all cores)."""
         return cls.from_features(compute_features(smiles, n_jobs=n_jobs))
-
-    @classmethod
-    def cached(
-        cls, smiles: Sequence[str], cache_dir: str | os.PathLike[str], *, n_jobs: int = 0
-    ) -> ReferenceStats:
-        """Load the statistics of ``smiles`` from ``cache_dir``, computing and saving them
-        there on a miss. The file is ``reference-<smiles_key(smiles)>.npz``."""
-        path = Path(cache_dir) / f"reference-{smiles_key(smiles)}.npz"
-        if path.exists():
-            return cls.load(path)
-        stats = cls.compute(smiles, n_jobs=n_jobs)
-        stats.save(path)
-        return stats
 
     def with_extras(self, **arrays: np.ndarray) -> ReferenceStats:
         """A copy with ``arrays`` added to (or replacing entries of) :attr:`extras`."""

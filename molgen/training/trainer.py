@@ -39,6 +39,13 @@ from molgen.training.state import RunProgress, capture_rng, restore_rng
 from molgen.utils.errors import InputError
 from molgen.utils.runtime import resolve_device, seed_everything
 
+
+def clock() -> float:
+    """Seconds on a monotonic clock: the trainer's time budget is measured with it (tests
+    replace it with a controllable one)."""
+    return time.monotonic()
+
+
 __all__ = ["Trainable", "Trainer"]
 
 logger = logging.getLogger(__name__)
@@ -109,7 +116,7 @@ class _Run:
     epoch_count: torch.Tensor | None = None
     lengths: np.ndarray = field(init=False)
     val_tokens: int = field(init=False)
-    started: float = field(init=False, default_factory=time.monotonic)
+    started: float = field(init=False, default_factory=lambda: clock())
     start_elapsed: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +126,7 @@ class _Run:
 
     def elapsed(self) -> float:
         """Wall-clock seconds spent on this run, earlier sessions included."""
-        return self.start_elapsed + time.monotonic() - self.started
+        return self.start_elapsed + clock() - self.started
 
     def train_budget(self) -> float | None:
         """Seconds available for training steps, keeping time for the final validation.
@@ -233,7 +240,7 @@ class Trainer:
         batches = bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, state.epoch)
         zero = torch.zeros((), device=run.model.device)
         run.epoch_sum = run.epoch_count = interval_sum = interval_count = zero
-        tick = time.monotonic()
+        tick = clock()
         for idx in batches[state.batch_in_epoch :]:
             limit = run.train_budget()
             if limit is not None and run.elapsed() >= limit:
@@ -255,8 +262,8 @@ class Trainer:
             state.global_step += 1
             state.batch_in_epoch += 1
             run.train_tokens += int(run.lengths[idx].sum())
-            run.train_seconds += time.monotonic() - tick
-            tick = time.monotonic()
+            run.train_seconds += clock() - tick
+            tick = clock()
             run.bar.update()
             if state.global_step % cfg.log_every_steps == 0:
                 step_loss = (interval_sum / interval_count).item()  # one sync per interval
@@ -268,7 +275,7 @@ class Trainer:
                 if interval_metrics is not None:
                     metrics.update(interval_metrics())
                 run.log(metrics, state.global_step)
-                tick = time.monotonic()
+                tick = clock()
         state.epoch, state.batch_in_epoch = state.epoch + 1, 0
         return False
 
@@ -308,9 +315,9 @@ class Trainer:
     def _end_of_epoch(self, run: _Run) -> None:
         """Validate, update the early-stopping counter and log the epoch's losses."""
         state = run.state
-        began = time.monotonic()
+        began = clock()
         val_loss = self._validate(run)
-        state.val_seconds = time.monotonic() - began
+        state.val_seconds = clock() - began
         if val_loss < state.best_val_loss:
             state.best_val_loss, state.bad_epochs = val_loss, 0
         else:

@@ -128,6 +128,23 @@ def test_reference_statistics_are_computed_once(tmp_path, moses_smiles, monkeypa
     assert calls == [40, 40, 40, 40]
 
 
+def test_cache_key_and_corrupt_cache_files(tmp_path, moses_smiles, monkeypatch):
+    data = write_dataset(tmp_path / "data", moses_smiles)
+    dataset = CuratedDataset.open(data)
+    key = reference_key(dataset)
+    assert evaluate_module.chemnet_version().startswith("ChemNet_v0.13_pretrained.pt:")
+    monkeypatch.setattr(evaluate_module, "chemnet_version", lambda: "ChemNet_other")
+    assert reference_key(dataset) != key  # another ChemNet: another cache entry
+    monkeypatch.undo()
+
+    first = run(moses_smiles[:50], data, tmp_path / "cache")
+    cached = tmp_path / "cache" / key / "test.npz"
+    cached.write_bytes(b"garbage")  # a corrupt file is recomputed and rewritten
+    again = run(moses_smiles[:50], data, tmp_path / "cache")
+    assert json.loads(metrics_json(again)) == json.loads(metrics_json(first))
+    assert evaluate_module.ReferenceStats.load(cached).n_molecules == 40
+
+
 def test_cache_dir_from_environment(tmp_path, moses_smiles, monkeypatch):
     data = write_dataset(tmp_path / "data", moses_smiles, scaffolds=False)
     monkeypatch.setenv("MOLGEN_CACHE_DIR", str(tmp_path / "cache"))
@@ -161,20 +178,3 @@ def test_json_writes_nan_as_null(tmp_path):
         "FCD/Test": None,
         "kl": None,
     }
-
-
-def test_chunked_chemnet_equals_whole_set(moses_smiles: list[str]) -> None:
-    import numpy as np
-
-    from molgen.evaluation.evaluate import _ChunkedChemNet
-    from molgen.evaluation.fcd import FCDStats
-    from molgen.evaluation.stats import compute_features
-
-    smiles = [*moses_smiles[:60], "xx", *moses_smiles[:20]]
-    chemnet = _ChunkedChemNet("cpu")
-    features = compute_features(smiles, n_jobs=1, chunk_size=16, on_chunk=chemnet)
-    chunked = chemnet.stats(features.canonical, n_input=len(smiles))
-    whole = FCDStats.from_canonical(features.canonical, device="cpu")
-    assert chunked.n == whole.n == 80
-    np.testing.assert_allclose(chunked.mu, whole.mu, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(chunked.sigma, whole.sigma, rtol=1e-4, atol=1e-6)

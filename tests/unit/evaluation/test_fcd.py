@@ -5,22 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from molgen.evaluation import fcd
 from molgen.evaluation.fcd import (
     EvaluationInputError,
     FCDStats,
-    cached_fcd_stats,
     chemnet_activations,
-    chemnet_version,
     frechet_distance,
     valid_canonical,
 )
 from molgen.utils.errors import MolgenError
-
-DATA = Path(__file__).parents[2] / "data"
 
 # Clearly not MOSES-like: straight alkane chains and alcohols, small inorganics, solvents.
 ALIEN = [
@@ -31,25 +26,20 @@ ALIEN = [
 
 
 @pytest.fixture(scope="module")
-def moses() -> list[str]:
-    return pd.read_csv(DATA / "moses_300.csv")["smiles"].tolist()
+def moses_acts(moses_smiles: list[str]) -> np.ndarray:
+    return chemnet_activations(valid_canonical(moses_smiles))
 
 
-@pytest.fixture(scope="module")
-def moses_acts(moses: list[str]) -> np.ndarray:
-    return chemnet_activations(valid_canonical(moses))
-
-
-def test_activations_have_one_row_of_512_per_smiles(moses: list[str], device: str):
-    acts = chemnet_activations(moses[:7], device=device, batch_size=3)
+def test_activations_have_one_row_of_512_per_smiles(moses_smiles: list[str], device: str):
+    acts = chemnet_activations(moses_smiles[:7], device=device, batch_size=3)
     assert acts.shape == (7, 512)
     assert acts.dtype == np.float32
     assert np.isfinite(acts).all()
     assert chemnet_activations([]).shape == (0, 512)
 
 
-def test_activations_do_not_depend_on_batching(moses: list[str], moses_acts: np.ndarray):
-    again = chemnet_activations(valid_canonical(moses[:10]), batch_size=4)
+def test_activations_do_not_depend_on_batching(moses_smiles: list[str], moses_acts: np.ndarray):
+    again = chemnet_activations(valid_canonical(moses_smiles[:10]), batch_size=4)
     np.testing.assert_allclose(again, moses_acts[:10], rtol=1e-4, atol=1e-5)
 
 
@@ -88,9 +78,9 @@ def test_near_singular_covariances_still_give_a_finite_distance(moses_acts: np.n
     assert np.isfinite(value) and value >= 0
 
 
-def test_invalid_smiles_are_ignored_after_canonicalisation(moses: list[str]):
-    clean = FCDStats.from_smiles(moses[:20])
-    noisy = FCDStats.from_smiles([*moses[:20], "not a smiles", "", None, "C1CC"])
+def test_invalid_smiles_are_ignored_after_canonicalisation(moses_smiles: list[str]):
+    clean = FCDStats.from_smiles(moses_smiles[:20])
+    noisy = FCDStats.from_smiles([*moses_smiles[:20], "not a smiles", "", None, "C1CC"])
     assert noisy.n == clean.n == 20
     np.testing.assert_allclose(noisy.mu, clean.mu, atol=1e-6)
 
@@ -136,50 +126,6 @@ def test_loading_a_bad_file_is_a_one_line_error(tmp_path: Path):
         FCDStats.load(bad)
     with pytest.raises(MolgenError, match=r"missing\.npz"):
         FCDStats.load(tmp_path / "missing.npz")
-
-
-def test_cache_computes_once_per_reference(
-    moses: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    calls: list[int] = []
-    real = fcd.chemnet_activations
-
-    def counting(smiles, **kwargs):
-        calls.append(len(smiles))
-        return real(smiles, **kwargs)
-
-    monkeypatch.setattr(fcd, "chemnet_activations", counting)
-    ref = moses[:25]
-    first = cached_fcd_stats(ref, tmp_path)
-    assert calls == [25]
-    files = list(tmp_path.glob("fcd_stats_*.npz"))
-    assert len(files) == 1
-
-    # Same molecules in another order, with an invalid entry: a cache hit.
-    second = cached_fcd_stats([*reversed(ref), "not a smiles"], tmp_path)
-    assert calls == [25]
-    np.testing.assert_array_equal(second.mu, first.mu)
-    np.testing.assert_array_equal(second.sigma, first.sigma)
-
-    # Another reference set: a miss, in its own file.
-    cached_fcd_stats(moses[25:40], tmp_path)
-    assert calls == [25, 15]
-    assert len(list(tmp_path.glob("fcd_stats_*.npz"))) == 2
-
-    # A corrupt cache file is recomputed and rewritten.
-    files[0].write_bytes(b"garbage")
-    again = cached_fcd_stats(ref, tmp_path)
-    assert calls == [25, 15, 25]
-    np.testing.assert_allclose(again.mu, first.mu)
-    assert FCDStats.load(files[0]).n == 25
-
-
-def test_cache_key_depends_on_the_chemnet_version(moses: list[str], monkeypatch):
-    key = fcd.stats_cache_key(moses[:5])
-    assert key == fcd.stats_cache_key(list(reversed(moses[:5])))
-    assert chemnet_version().startswith("ChemNet_v0.13_pretrained.pt:")
-    monkeypatch.setattr(fcd, "chemnet_version", lambda: "ChemNet_other")
-    assert fcd.stats_cache_key(moses[:5]) != key
 
 
 def test_activations_equal_fcd_get_predictions(moses_smiles: list[str]) -> None:

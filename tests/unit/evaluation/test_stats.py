@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from molgen.evaluation import ReferenceStats, smiles_key
+from molgen.evaluation import ReferenceStats
 
 
 def _same(a: ReferenceStats, b: ReferenceStats) -> None:
@@ -34,15 +34,6 @@ def test_save_load_round_trip_with_extras(tmp_path: Path, moses_smiles: list[str
 def test_empty_set_round_trips(tmp_path: Path) -> None:
     stats = ReferenceStats.compute([])
     _same(stats, ReferenceStats.load(stats.save(tmp_path / "empty.npz")))
-
-
-def test_cached_computes_once(tmp_path: Path, moses_smiles: list[str]) -> None:
-    smiles = moses_smiles[:10]
-    first = ReferenceStats.cached(smiles, tmp_path)
-    path = tmp_path / f"reference-{smiles_key(smiles)}.npz"
-    assert path.exists()
-    _same(first, ReferenceStats.cached(smiles, tmp_path))
-    assert smiles_key(smiles) != smiles_key(smiles[::-1])
 
 
 def test_compute_matches_parsing_each_molecule(moses_smiles: list[str]) -> None:
