@@ -14,6 +14,7 @@ from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
 from molgen.models.base import ModelConfig
 from molgen.models.latent_gan.config import LatentGANConfig
+from molgen.registry.pyfunc import log_generator_model
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model
@@ -80,10 +81,10 @@ def train_flow(
             config.model, config.train, data_dir, key, out_dir, resume, run.info.run_id
         )
         log_metrics({f"final_{k}": v for k, v in result.items()})
-        model_dir = Path(out_dir)
-        mlflow.log_artifact(str(model_dir / "checkpoint.pt"), "model")
-        mlflow.log_artifact(str(model_dir / "vocabulary.json"), "model")
+        # The checkpoint as an MLflow pyfunc model of this run (runs:/<run_id>/model).
+        logged = log_generator_model(Path(out_dir) / "checkpoint.pt", config.sample)
         logger.info("model %s trained: %s", config.model.name, result)
         result["mlflow_run_id"] = run.info.run_id
         result["model_uri"] = f"runs:/{run.info.run_id}/model"
+        result["logged_model_uri"] = logged.model_uri
     return result

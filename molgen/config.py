@@ -14,6 +14,7 @@ from molgen.data.config import CurateConfig
 from molgen.evaluation.config import EvaluateConfig
 from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
+from molgen.registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
@@ -24,6 +25,7 @@ __all__ = [
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
+    "RegistryConfig",
     "StoreConfig",
     "TrackingConfig",
     "load_pipeline_config",
@@ -41,6 +43,11 @@ class TrackingConfig(StrictModel):
         default=None,
         description="MLflow tracking URI; None uses MLFLOW_TRACKING_URI or the local "
         "store (sqlite:///mlflow.db in the working directory).",
+    )
+    timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds an http(s) tracking server has to answer before a run fails.",
     )
 
 
@@ -110,6 +117,7 @@ class PipelineConfig(StrictModel):
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
 
     @field_validator("model", mode="before")
     @classmethod
@@ -139,6 +147,16 @@ class PipelineConfig(StrictModel):
         repeated = sorted({label for label in labels if labels.count(label) > 1})
         if repeated:
             raise ValueError(f"family labels must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    @model_validator(mode="after")
+    def _registry_metric_is_computed(self) -> PipelineConfig:
+        registry = self.registry
+        if registry.enabled and registry.metric in EVALUATION_METRICS and not self.evaluate.enabled:
+            raise ValueError(
+                f"registry.metric {registry.metric!r} comes from the evaluate stage, which is "
+                "disabled; enable [evaluate] or pick a headline metric (validity, ...)"
+            )
         return self
 
     def family_configs(self) -> list[FamilyConfig]:

@@ -10,6 +10,8 @@ import json
 import logging
 import math
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +29,9 @@ from molgen.utils.errors import InputError, MolgenError
 from molgen.utils.runtime import environment_tags
 
 __all__ = [
+    "check_tracking_server",
     "configure_tracking",
+    "is_mlflow_uri",
     "log_config",
     "log_dataset",
     "log_metrics",
@@ -41,22 +45,59 @@ log = logging.getLogger(__name__)
 _PARAM_LIMIT = 6000
 
 
-def configure_tracking(tracking_uri: str | None, experiment: str) -> str:
+def check_tracking_server(tracking_uri: str, timeout: float = 5.0) -> None:
+    """Fail fast when an ``http(s)`` MLflow tracking server does not answer.
+
+    Asks ``<tracking_uri>/health`` once, waiting at most ``timeout`` seconds (MLflow's own
+    client would retry for minutes). Any HTTP answer below 500 counts as reachable; other
+    tracking URIs (databases, files) are not checked here.
+
+    Raises:
+        MolgenError: no answer within ``timeout``, or a server error (5xx), as one line.
+    """
+    if not tracking_uri.startswith(("http://", "https://")):
+        return
+    url = tracking_uri.rstrip("/") + "/health"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            reason = f"no answer within {timeout:g} s"
+        raise MolgenError(
+            f"MLflow tracking server {tracking_uri} is unreachable ({reason}); start it, or "
+            "set MLFLOW_TRACKING_URI or tracking.tracking_uri to a running one"
+        ) from None
+    if status >= 500:
+        raise MolgenError(
+            f"MLflow tracking server {tracking_uri} is not healthy ({url} answered HTTP {status})"
+        )
+
+
+def configure_tracking(tracking_uri: str | None, experiment: str, timeout: float = 5.0) -> str:
     """Point MLflow at ``tracking_uri`` (None keeps the default) and select the experiment.
+
+    An ``http(s)`` tracking server is first checked with :func:`check_tracking_server`, so
+    an unreachable one fails within ``timeout`` seconds instead of after MLflow's retries.
 
     Returns:
         The tracking URI in use.
 
     Raises:
-        MolgenError: the tracking server cannot be reached.
+        MolgenError: the tracking server cannot be reached, or the store is not usable.
     """
     if tracking_uri:
         mlflow.set_tracking_uri(tracking_uri)
+    check_tracking_server(mlflow.get_tracking_uri(), timeout)
     try:
         mlflow.set_experiment(experiment)
     except Exception as exc:  # MLflow raises many types for an unreachable store
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         raise MolgenError(
-            f"MLflow tracking store {mlflow.get_tracking_uri()} is not usable: {exc}"
+            f"MLflow tracking store {mlflow.get_tracking_uri()} is not usable: {reason}"
         ) from None
     return mlflow.get_tracking_uri()
 
@@ -127,23 +168,41 @@ def log_dataset(frame: pd.DataFrame, name: str, source: str, context: str) -> No
     mlflow.log_input(dataset, context=context)
 
 
+def _logged_checkpoint(model_dir: Path) -> Path | None:
+    """The checkpoint inside a logged pyfunc model directory (one holding ``MLmodel``)."""
+    if not (model_dir / "MLmodel").is_file():
+        return None
+    from mlflow.models import Model
+
+    flavor = Model.load(str(model_dir / "MLmodel")).flavors.get("python_function", {})
+    artifact = (flavor.get("artifacts") or {}).get("checkpoint") or {}
+    path = model_dir / str(artifact.get("path", ""))
+    return path if artifact and path.is_file() else None
+
+
 def resolve_model_path(model: str) -> Path:
     """Turn a ``--model`` value into a local checkpoint file.
 
     Accepts a checkpoint file, a directory holding ``checkpoint.pt``/``best.pt``/``last.pt``,
-    or an MLflow URI (``runs:/<run_id>/model``, ``models:/<name>/<version>``, ...).
+    or an MLflow URI (``models:/<name>@<alias>``, ``models:/<name>/<version>``,
+    ``runs:/<run_id>/model``, ...) of a logged generator model (its ``checkpoint`` artifact)
+    or of a run's plain ``model/`` artifact folder.
 
     Raises:
-        InputError: nothing loadable is found there.
+        InputError: nothing loadable is found there (one line, with MLflow's reason).
     """
-    if "://" in model or model.startswith(("runs:/", "models:/")):
+    if is_mlflow_uri(model):
         try:
             local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model))
         except Exception as exc:
-            raise InputError(model, f"cannot fetch model from MLflow: {exc}") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise InputError(model, f"cannot fetch model from MLflow: {reason}") from None
     else:
         local = Path(model)
     if local.is_dir():
+        logged = _logged_checkpoint(local)
+        if logged is not None:
+            return logged
         for candidate in ("checkpoint.pt", "best.pt", "last.pt"):
             if (local / candidate).is_file():
                 return local / candidate
@@ -151,3 +210,8 @@ def resolve_model_path(model: str) -> Path:
     if not local.is_file():
         raise InputError(model, "checkpoint not found")
     return local
+
+
+def is_mlflow_uri(model: str) -> bool:
+    """Whether a ``--model`` value is an MLflow URI rather than a local path."""
+    return "://" in model or model.startswith(("runs:/", "models:/"))
