@@ -13,9 +13,11 @@ from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.family import family_flow, family_layout
+from flows.registry import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
+from molgen.registry.champion import check_registry
 from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.runtime import environment_tags
 
@@ -61,22 +63,32 @@ def write_pipeline_report(out_dir: str, max_molecules: int) -> str:
 
 @flow(name="pipeline")
 def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
-    """Curate once, then train, sample, score and evaluate every family, and write
+    """Curate once, then train, sample, score and evaluate every family, store the
+    candidates, register the models (with ``config.registry.enabled``), and write
     ``summary.json`` and (with ``config.evaluate.report``) ``report.html``.
+
+    An unreachable MLflow tracking server (or, with the registry on, a store without a
+    usable Model Registry) fails the run at once, before curation.
 
     Each family runs in its own MLflow run nested under the pipeline's, with its stage runs
     nested under that. A rerun with the same config and ``out_dir`` skips the stages that
     already finished.
 
     Returns:
-        The summary: the MLflow parent run id, the curate summary, and per family its model
-        URI, headline metrics, stage results and output paths.
+        The summary: the MLflow parent run id, the curate summary, per family its model
+        URI, headline metrics, stage results and output paths, the store's counts and the
+        registry's versions (None when it is off).
     """
     logger = get_run_logger()
+    started = time.perf_counter()
+    # Fail fast, before any work, on an unreachable tracking server or unusable registry.
+    configure_tracking(
+        config.tracking.tracking_uri, config.tracking.experiment, config.tracking.timeout
+    )
+    if config.registry.enabled:
+        check_registry()
     paths = run_layout(out_dir)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    configure_tracking(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run(run_name="pipeline", tags=environment_tags()) as parent:
         parent_id = parent.info.run_id
         log_config(config)
@@ -102,6 +114,9 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             pipeline_families(config, families),
             parent_run_id=parent_id,
         )
+        registered = None
+        if config.registry.enabled:
+            registered = register_flow(config, families, out_dir, parent_run_id=parent_id)
         wall = round(time.perf_counter() - started, 1)
         log_metrics({"curated_kept": curated.get("kept"), "wall_seconds": wall})
         summary = {
@@ -112,6 +127,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "metrics": {label: result["metrics"] for label, result in families.items()},
             "families": families,
             "store": stored,
+            "registry": registered,
             "outputs": {k: str(v) for k, v in paths.items()},
         }
         paths["summary"].write_text(json.dumps(summary, indent=2, default=str))

@@ -26,6 +26,6 @@ def tracked_stage(
     under it. A stage flow run on its own becomes a top-level run.
     """
     if mlflow.active_run() is None:
-        configure_tracking(tracking.tracking_uri, tracking.experiment)
+        configure_tracking(tracking.tracking_uri, tracking.experiment, tracking.timeout)
     with stage_run(name, parent_run_id=parent_run_id, tags=tags) as run:
         yield run

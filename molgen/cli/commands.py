@@ -11,7 +11,7 @@ from typing import Any
 
 from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.data.dataset import CuratedDataset
-from molgen.tracking import resolve_model_path
+from molgen.tracking import configure_tracking, is_mlflow_uri, resolve_model_path
 from molgen.utils.errors import InputError
 from molgen.utils.tables import TABLE_SUFFIXES
 
@@ -39,12 +39,24 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
     return load_pipeline_config(args.config)
 
 
+def _check_tracking(config: PipelineConfig, registry: bool = False) -> None:
+    """Fail fast, before any flow starts, on an unreachable MLflow tracking server (and,
+    with ``registry``, on a store without a usable Model Registry)."""
+    tracking = config.tracking
+    configure_tracking(tracking.tracking_uri, tracking.experiment, tracking.timeout)
+    if registry:
+        from molgen.registry.champion import check_registry
+
+        check_registry()
+
+
 def run(args: argparse.Namespace) -> None:
     """``molgen run``: the whole pipeline."""
     from flows.pipeline import pipeline
 
     config = _config(args)
     _check_sources(config.curate.sources, config.curate.smiles_column)
+    _check_tracking(config, registry=config.registry.enabled)
     out = args.out or str(Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))
     _emit(pipeline(config, out))
 
@@ -58,6 +70,7 @@ def curate(args: argparse.Namespace) -> None:
     if args.smiles_column:
         config.curate.smiles_column = args.smiles_column
     _check_sources(config.curate.sources, config.curate.smiles_column)
+    _check_tracking(config)
     _emit(curate_flow(config, args.out))
 
 
@@ -71,6 +84,7 @@ def train(args: argparse.Namespace) -> None:
         config.train.max_minutes = args.max_minutes
     if args.resume and not (Path(args.out) / "last.pt").is_file():
         raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
+    _check_tracking(config)
     _emit(train_flow(config, args.data, args.out, resume=args.resume))
 
 
@@ -85,10 +99,15 @@ def sample(args: argparse.Namespace) -> None:
     if args.max_length is not None:
         config.sample.max_length = args.max_length
     _check_output(args.out)
-    if "://" not in args.model and not args.model.startswith(("runs:/", "models:/")):
+    if not is_mlflow_uri(args.model):
         resolve_model_path(args.model)
     if args.data:
         CuratedDataset.open(args.data)
+    _check_tracking(config)
+    if is_mlflow_uri(args.model):
+        # models:/<family>@champion, runs:/<id>/model, ...: resolved through the tracking
+        # store just configured, so a wrong URI or a missing alias fails here, in one line.
+        resolve_model_path(args.model)
     _emit(sample_flow(config, args.model, args.out, args.data))
 
 
@@ -101,6 +120,7 @@ def score(args: argparse.Namespace) -> None:
     _check_output(args.out)
     if args.data:
         CuratedDataset.open(args.data)
+    _check_tracking(config)
     _emit(score_flow(config, args.input, args.out, args.data, args.smiles_column))
 
 
