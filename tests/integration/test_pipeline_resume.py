@@ -1,0 +1,104 @@
+"""Reliability of the real pipeline flow (Prefect test harness, MLflow in a temp dir):
+a stage that fails is the one a re-run starts from, and the stages that finished before it
+are reused from the stage cache, not recomputed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.sorting import TaskRunSort
+
+from flows.pipeline import pipeline
+from tests.pipeline_configs import tiny_config
+
+pytestmark = pytest.mark.slow
+
+FINISHED_STAGES = {
+    "curate-dataset": "curate",
+    "train-model": "train",
+    "draw-samples": "sample",
+    "score-molecules": "score",
+    "evaluate-samples": "evaluate",
+}
+
+
+def _task_runs() -> list:
+    async def read():
+        async with get_client() as client:
+            return await client.read_task_runs(limit=200, sort=TaskRunSort.EXPECTED_START_TIME_DESC)
+
+    return asyncio.run(read())
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _outputs(out: Path) -> dict[str, int]:
+    """Modification times (ns) of every finished stage's outputs and done-markers."""
+    family = out / "char_rnn"
+    files = [
+        out / "data" / "train.parquet",
+        out / "data" / ".molgen-curate.done.json",
+        family / "model" / "checkpoint.pt",
+        family / "model" / "last.pt",
+        family / "model" / ".molgen-train.done.json",
+        family / "samples.parquet",
+        family / ".molgen-sample.done.json",
+        family / "scores.parquet",
+        family / ".molgen-score.done.json",
+        family / "evaluation.json",
+        family / ".molgen-evaluate.done.json",
+    ]
+    return {str(path.relative_to(out)): path.stat().st_mtime_ns for path in files}
+
+
+def test_a_rerun_resumes_at_the_failed_stage(workdir, prefect_harness, monkeypatch):
+    config = tiny_config()
+    config.evaluate.report = False
+    out = workdir / "run"
+
+    # First run: the candidate store (PostgreSQL, from $MOLGEN_DB_URL) is down, so the
+    # last stage fails after curate, train, sample, score and evaluate have finished.
+    down = f"postgresql+psycopg://molgen@127.0.0.1:{_closed_port()}/molgen"
+    monkeypatch.setenv("MOLGEN_DB_URL", down)
+    state = pipeline(config, str(out), return_state=True)
+    assert state.is_failed()
+    message = str(state.message) + str(state.result(raise_on_failure=False))
+    assert "127.0.0.1" in message or "connect" in message.lower(), message
+    assert not (out / "summary.json").exists()
+    finished = _outputs(out)
+
+    # The store is back (the same config; the environment now names a reachable store).
+    monkeypatch.setenv("MOLGEN_DB_URL", str(workdir / "store.db"))
+    before = {task.id for task in _task_runs()}
+    summary = pipeline(config, str(out))
+
+    # The finished stages were reused: Prefect reports them Cached, and none of their
+    # outputs (or done-markers) was rewritten.
+    new = [task for task in _task_runs() if task.id not in before]
+    stages = {
+        FINISHED_STAGES[name]: task.state.name
+        for task in new
+        if (name := task.name.rsplit("-", 1)[0]) in FINISHED_STAGES
+    }
+    assert stages == dict.fromkeys(FINISHED_STAGES.values(), "Cached"), stages
+    assert _outputs(out) == finished
+
+    # The failed stage ran and the pipeline completed.
+    stored = summary["store"]["families"]["char_rnn"]
+    assert summary["store"]["url"].endswith("store.db") and stored["rows_read"] == 64
+    assert stored["candidates_inserted"] + stored["duplicates_skipped"] + stored["rejected"] == 64
+    assert (
+        json.loads((out / "summary.json").read_text())["mlflow_run_id"]
+        == (summary["mlflow_run_id"])
+    )
+    assert len(pd.read_parquet(out / "char_rnn" / "scores.parquet")) == config.sample.n
