@@ -26,7 +26,8 @@ EXAMPLES = {
   molgen train --data data/mine --out models/rnn --resume""",
     "sample": """examples:
   molgen sample --model models/rnn -n 1000 --out samples.csv
-  molgen sample --model runs:/<run_id>/model -n 10000 --out samples.parquet --data data/mine""",
+  molgen sample --model runs:/<run_id>/model -n 10000 --out samples.parquet --data data/mine
+  molgen sample --model models:/char_rnn@champion -n 1000 --out champion.parquet""",
     "score": """examples:
   molgen score samples.csv --out scores.parquet
   molgen score candidates.sdf --out scores.csv --data data/mine""",
@@ -91,7 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=commands.train)
 
     sample = add("sample", "Sample molecules from a trained model.")
-    sample.add_argument("--model", required=True, metavar="PATH_OR_URI")
+    sample.add_argument(
+        "--model",
+        required=True,
+        metavar="PATH_OR_URI",
+        help="checkpoint file or directory, or MLflow URI (models:/<family>@champion, "
+        "models:/<family>/<version>, runs:/<run_id>/model)",
+    )
     sample.add_argument("-n", type=int, help="number of molecules")
     sample.add_argument("--out", required=True, metavar="FILE", help=".csv or .parquet")
     sample.add_argument("--temperature", type=float)

@@ -66,7 +66,7 @@ INPUT_EXAMPLE = pd.DataFrame({"n": [5], "seed": [0], "temperature": [1.0]})
 
 _MODEL_CODE = Path(__file__).with_name("pyfunc_model.py")
 _DEFAULT_KEYS = ("temperature", "max_length", "batch_size")
-_REQUIREMENTS = ("mlflow", "torch", "torch-geometric", "rdkit", "pandas", "pydantic", "fcd")
+_REQUIREMENTS = ("mlflow", "torch", "torch-geometric", "rdkit", "pandas", "pydantic")
 
 
 def _present(value: Any) -> bool:

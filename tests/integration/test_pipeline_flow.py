@@ -14,6 +14,7 @@ from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 from flows.evaluate import mlflow_metric_name
 from flows.pipeline import pipeline
 from molgen.evaluation.evaluate import METRIC_NAMES
+from molgen.tracking import resolve_model_path
 from tests.pipeline_configs import tiny_config
 
 pytestmark = pytest.mark.slow
@@ -111,8 +112,9 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert len(step_losses) >= 2
     assert client.get_metric_history(train_run, "val_loss")
     assert "validity" in by_stage["sample"].data.metrics
-    artifacts = {a.path for a in client.list_artifacts(train_run, "model")}
-    assert "model/checkpoint.pt" in artifacts
+    # The model is logged as a pyfunc model of the train run, its artifact the checkpoint.
+    logged = resolve_model_path(on_disk["families"]["char_rnn"]["model_uri"])
+    assert logged.read_bytes() == (family / "model" / "checkpoint.pt").read_bytes()
     sample_artifacts = {a.path for a in client.list_artifacts(by_stage["sample"].info.run_id)}
     assert "samples" in sample_artifacts
     evaluate_run = by_stage["evaluate"]
