@@ -15,6 +15,9 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.sorting import TaskRunSort
 
 from flows.pipeline import pipeline
+from molgen.config import PipelineConfig
+from molgen.data.dataset import CuratedDataset
+from molgen.models.vae import VAEConfig, VAEGenerator
 from tests.pipeline_configs import tiny_config
 
 pytestmark = pytest.mark.slow
@@ -102,3 +105,62 @@ def test_a_rerun_resumes_at_the_failed_stage(workdir, prefect_harness, monkeypat
         == (summary["mlflow_run_id"])
     )
     assert len(pd.read_parquet(out / "char_rnn" / "scores.parquet")) == config.sample.n
+
+
+def test_a_family_that_failed_resumes_while_the_finished_one_is_reused(workdir, prefect_harness):
+    """Two families: the LatentGAN's shared VAE checkpoint is not there yet, so its training
+    fails after curation and the whole CharRNN family have finished. Once the file exists,
+    the same pipeline re-runs the LatentGAN from its train stage and reuses the rest."""
+    vae_path = workdir / "shared" / "vae.pt"
+    base = tiny_config().model_dump(mode="json")
+    base["train"]["max_epochs"] = 1
+    base["evaluate"] = {"enabled": False}
+    gan = {"name": "latent_gan", "vae_checkpoint": str(vae_path), "noise_size": 8,
+           "generator_sizes": [16], "critic_sizes": [16], "monitor_samples": 16}  # fmt: skip
+    families = [
+        {"model": {"name": "char_rnn", "embedding_dim": 8, "hidden_size": 24, "num_layers": 1}},
+        {"model": gan, "train": {"betas": [0.5, 0.9], "grad_clip": 0}},
+    ]
+    config = PipelineConfig.model_validate({**base, "families": families})
+    out = workdir / "run"
+
+    state = pipeline(config, str(out), return_state=True)
+    assert state.is_failed()
+    assert f"{vae_path}: checkpoint not found" in str(state.result(raise_on_failure=False))
+    rnn = out / "char_rnn"
+    done = [
+        out / "data" / ".molgen-curate.done.json",
+        rnn / "model" / "checkpoint.pt",
+        rnn / "model" / ".molgen-train.done.json",
+        rnn / "samples.parquet",
+        rnn / ".molgen-sample.done.json",
+        rnn / "scores.parquet",
+        rnn / ".molgen-score.done.json",
+    ]
+    finished = {str(path): path.stat().st_mtime_ns for path in done}
+    assert not (out / "latent_gan" / "model" / "checkpoint.pt").exists()
+
+    # The shared VAE appears (a real, if untrained, VAE over the curated vocabulary).
+    train_smiles = CuratedDataset.open(out / "data").smiles("train")
+    vae = VAEConfig(latent_size=8, embedding_dim=8, encoder_hidden_size=16,
+                    decoder_hidden_size=32, decoder_layers=1)  # fmt: skip
+    vae_path.parent.mkdir()
+    VAEGenerator.for_training(vae, train_smiles, device="cpu").save(vae_path)
+
+    before = {task.id for task in _task_runs()}
+    summary = pipeline(config, str(out))
+    states: dict[str, list[str]] = {}
+    for task in _task_runs():
+        stage = FINISHED_STAGES.get(task.name.rsplit("-", 1)[0])
+        if task.id not in before and stage:
+            states.setdefault(stage, []).append(task.state.name)
+    # Curate and the CharRNN's stages come from the cache; the LatentGAN's run now.
+    assert {stage: sorted(names) for stage, names in states.items()} == {
+        "curate": ["Cached"],
+        "train": ["Cached", "Completed"],
+        "sample": ["Cached", "Completed"],
+        "score": ["Cached", "Completed"],
+    }
+    assert {str(path): path.stat().st_mtime_ns for path in done} == finished
+    assert (out / "latent_gan" / "model" / "checkpoint.pt").is_file()
+    assert set(summary["metrics"]) == {"char_rnn", "latent_gan"}
