@@ -3,6 +3,7 @@ family's label, with the champion alias moved to it when it beats the current ch
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -49,7 +50,10 @@ def register_flow(
         for label, result in families.items():
             metrics = {**result["metrics"], **(result.get("evaluate") or {})}
             model_uri = result["train"].get("logged_model_uri") or result["model_uri"]
-            tags = {"molgen.pipeline_run_id": parent_run_id or "", "molgen.out_dir": out_dir}
+            tags = {
+                "molgen.pipeline_run_id": parent_run_id or "",
+                "molgen.out_dir": str(Path(out_dir).resolve()),
+            }
             done = registered[label] = register_task(
                 label, model_uri, metrics, config.registry, tags
             )

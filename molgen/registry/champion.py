@@ -127,7 +127,7 @@ def register_family_model(
         client.set_registered_model_alias(name, config.alias, registered.version)
     champion = registered.version if promoted else (previous.version if previous else None)
     client.set_model_version_tag(name, registered.version, "molgen.promoted", str(promoted))
-    logger.info(
+    logger.debug(
         "registered %s version %s (%s = %s); %s is version %s",
         name,
         registered.version,
