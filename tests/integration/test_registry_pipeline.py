@@ -118,3 +118,19 @@ def test_unreachable_tracking_server_fails_the_flow_before_curation(workdir, pre
     assert state.is_failed()
     assert "is unreachable" in str(state.message)
     assert not (workdir / "run").exists() and not (workdir / "cache").exists()
+
+
+def test_a_store_mlflow_refuses_fails_the_cli_in_one_line(workdir, capsys, monkeypatch):
+    """MLflow 3 refuses plain file stores (and so their registry): said in one line, at once."""
+    monkeypatch.delenv("MLFLOW_ALLOW_FILE_STORE", raising=False)
+    toml = workdir / "c.toml"
+    toml.write_text(
+        f'[curate]\nsources = ["{DATA / "moses_300.csv"}"]\n\n'
+        f'[tracking]\ntracking_uri = "file://{workdir / "mlruns"}"\n\n'
+        "[registry]\nenabled = true\n"
+    )
+    code = main(["run", "--config", str(toml), "--out", str(workdir / "run")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith(f"molgen run: error: MLflow tracking store file://{workdir}")
+    assert not (workdir / "run").exists()
