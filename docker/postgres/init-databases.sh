@@ -23,17 +23,24 @@ run_sql() {
     psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" "$@"
 }
 
+# Idempotent: roles and databases that exist already are kept (their passwords and owners
+# are set again), so a rerun is harmless.
 run_sql --dbname "${POSTGRES_DB:-postgres}" \
     -v molgen_pw="$MOLGEN_DB_PASSWORD" -v reader_pw="$MOLGEN_READER_PASSWORD" \
     -v mlflow_pw="$MLFLOW_DB_PASSWORD" -v prefect_pw="$PREFECT_DB_PASSWORD" <<'SQL'
-CREATE ROLE molgen LOGIN PASSWORD :'molgen_pw';
-CREATE ROLE molgen_reader LOGIN PASSWORD :'reader_pw';
-CREATE ROLE mlflow LOGIN PASSWORD :'mlflow_pw';
-CREATE ROLE prefect LOGIN PASSWORD :'prefect_pw';
+CREATE TEMP TABLE wanted (role text, password text);
+INSERT INTO wanted VALUES ('molgen', :'molgen_pw'), ('molgen_reader', :'reader_pw'),
+    ('mlflow', :'mlflow_pw'), ('prefect', :'prefect_pw');
+SELECT format('CREATE ROLE %I LOGIN', role) FROM wanted
+    WHERE role NOT IN (SELECT rolname FROM pg_roles) \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', role, password) FROM wanted \gexec
 ALTER ROLE molgen_reader SET default_transaction_read_only = on;
-CREATE DATABASE molgen OWNER molgen;
-CREATE DATABASE mlflow OWNER mlflow;
-CREATE DATABASE prefect OWNER prefect;
+SELECT format('CREATE DATABASE %I OWNER %I', name, name)
+    FROM unnest(ARRAY['molgen', 'mlflow', 'prefect']) AS name
+    WHERE name NOT IN (SELECT datname FROM pg_database) \gexec
+ALTER DATABASE molgen OWNER TO molgen;
+ALTER DATABASE mlflow OWNER TO mlflow;
+ALTER DATABASE prefect OWNER TO prefect;
 REVOKE CONNECT ON DATABASE mlflow, prefect FROM PUBLIC;
 SQL
 
