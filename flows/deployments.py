@@ -37,7 +37,7 @@ def _first_error(exc: ValidationError) -> str:
 def deployment_specs(path: str | Path = PREFECT_FILE) -> list[dict[str, Any]]:
     """The ``deployments`` entries of a ``prefect.yaml``, checked as ``prefect deploy``
     checks them, plus: every entry has a name and an entrypoint, names are unique, and every
-    schedule is exactly one of cron/interval/rrule with only known keys.
+    schedule is exactly one of cron/interval/rrule with only known keys, and builds.
 
     Raises:
         InputError: the file is missing, is not YAML, or an entry is invalid.
@@ -64,8 +64,11 @@ def deployment_specs(path: str | Path = PREFECT_FILE) -> list[dict[str, Any]]:
             DeploymentConfig.model_validate(entry)
             for schedule in entry.get("schedules") or []:
                 RawScheduleConfig.model_validate(schedule)
+            schedules_of(entry)
         except ValidationError as exc:
             raise InputError(path, f"deployment {name}: {_first_error(exc)}") from None
+        except ValueError as exc:  # a schedule that does not build (an invalid cron, ...)
+            raise InputError(path, f"deployment {name}: {str(exc).splitlines()[0]}") from None
     return entries
 
 
