@@ -52,12 +52,12 @@ def services() -> Iterator[Services]:
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL is not installed ({PG_BIN}/initdb missing; run "
                     "scripts/postgres.sh install as root)")  # fmt: skip
-    folder = Path(tempfile.mkdtemp(prefix="molgen-services-"))
+    folder = Path(tempfile.mkdtemp(prefix="molgen-services-"))  # postgres.sh hands it over
     started = subprocess.run(
-        [str(SCRIPT), "start", str(folder / "pg")], capture_output=True, text=True, timeout=120
+        [str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=120
     )
     assert started.returncode == 0, started.stderr
-    port = int((folder / "pg" / "port").read_text())
+    port = int((folder / "port").read_text())
     try:
         setup = Services(port, folder)
         init_env = {**os.environ, **setup.env, "PGHOST": "127.0.0.1", "PGPORT": str(port)}
@@ -69,7 +69,7 @@ def services() -> Iterator[Services]:
             assert done.returncode == 0, done.stderr
         yield setup
     finally:
-        subprocess.run([str(SCRIPT), "stop", str(folder / "pg")], capture_output=True, timeout=60)
+        subprocess.run([str(SCRIPT), "stop", str(folder)], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
 
 
