@@ -169,9 +169,10 @@ def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(service
     from prefect import flow
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.deployments import PREFECT_FILE, load_deployments
+    from flows.deployments import PREFECT_FILE
 
     spec = services.service("prefect-server")
     database = services.local(spec["environment"]["PREFECT_API_DATABASE_CONNECTION_URL"])
@@ -191,12 +192,19 @@ def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(service
     def add(a: int, b: int) -> int:
         return a + b
 
+    async def deployment_id(name):
+        async with get_client() as client:
+            deployment = await client.read_deployment_by_name(name)
+            assert deployment.work_pool_name == "molgen" and deployment.paused is False
+            return deployment.id
+
     async def read(deployment_id):
         async with get_client() as client:
-            done = await client.read_flow_runs()
+            order = {"limit": 50, "sort": FlowRunSort.EXPECTED_START_TIME_ASC}
+            done = await client.read_flow_runs(**order)
             only = DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
             for _ in range(60):  # the scheduler runs every second here
-                scheduled = await client.read_flow_runs(deployment_filter=only)
+                scheduled = await client.read_flow_runs(deployment_filter=only, **order)
                 if scheduled:
                     break
                 await asyncio.sleep(1)
@@ -207,13 +215,23 @@ def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(service
         temporary_settings({PREFECT_API_URL: api}),
     ):
         assert add(2, 3) == 5
-        cwd = os.getcwd()
-        os.chdir(PREFECT_FILE.parent)
-        try:
-            (daily,) = load_deployments(PREFECT_FILE, ["daily"])
-        finally:
-            os.chdir(cwd)
-        done, scheduled = asyncio.run(read(daily.apply()))
+        # The compose worker's own set-up: the work pool, then `prefect deploy --all`.
+        script = services.service("worker")["command"][-1]
+        setup = [step.strip().split() for step in script.split("&&")][:-1]
+        assert [step[:2] for step in setup] == [
+            ["prefect", "work-pool"],
+            ["prefect", "--no-prompt"],
+        ]
+        for step in setup:
+            done = subprocess.run(
+                [str(BIN / "prefect"), *step[1:]],
+                cwd=PREFECT_FILE.parent,
+                env={**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PREFECT_FILE.parent)},
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        daily = asyncio.run(deployment_id("champion/daily"))
+        done, scheduled = asyncio.run(read(daily))
     assert [r.state.name for r in done if r.deployment_id is None] == ["Completed"]
     assert scheduled, "the scheduler created no runs of the daily deployment"
     assert all(r.state.is_scheduled() for r in scheduled)
