@@ -78,3 +78,19 @@ def test_postgres_image_installs_the_cartridge_and_the_init_script():
     text = (DOCKER / "postgres" / "Dockerfile").read_text()
     assert re.search(r"postgresql-15-rdkit=\S+", text)
     assert "init-databases.sh /docker-entrypoint-initdb.d/" in text
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_copied_file_is_in_the_build_context(dockerfile):
+    context = dockerfile.parent if dockerfile.parent.name == "postgres" else ROOT
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for line in re.findall(r"^COPY (?!--from)(.+)$", dockerfile.read_text(), flags=re.M):
+        sources = [part for part in line.split()[:-1] if not part.startswith("--")]
+        for source in sources:
+            assert (context / source).exists(), f"{dockerfile.name}: COPY {source}: missing"
+            if context == ROOT:
+                assert source.rstrip("/") not in ignored, f"{source} is in .dockerignore"
