@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -75,7 +74,8 @@ def prefect_server(
         env: extra environment, e.g. ``PREFECT_API_DATABASE_CONNECTION_URL`` for PostgreSQL
             (default: Prefect's SQLite database under ``PREFECT_HOME``).
         timeout: seconds to wait for ``/api/health``.
-        log_dir: where the server's output goes (``prefect-server.log``; default a temp dir).
+        log_dir: where the server's output goes (``prefect-server.log``; default
+            ``PREFECT_HOME``, which also holds its SQLite database).
 
     Yields:
         The API URL (``http://127.0.0.1:<port>/api``), for ``PREFECT_API_URL``.
@@ -86,7 +86,9 @@ def prefect_server(
             f"port {port} on 127.0.0.1 is in use (a Prefect server already? "
             "point PREFECT_API_URL at it, or pick another port)"
         )
-    folder = Path(log_dir or tempfile.mkdtemp(prefix="molgen-prefect-"))
+    from prefect.settings import PREFECT_HOME
+
+    folder = Path(log_dir or PREFECT_HOME.value())
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "prefect-server.log"
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]

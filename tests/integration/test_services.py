@@ -37,7 +37,7 @@ class Services:
         self.compose = load_compose(self.env)
 
     def local(self, value: str) -> str:
-        """A compose setting as it reads outside Docker (hosts, ports and paths)."""
+        """A compose setting as it reads outside Docker: PostgreSQL on this machine."""
         return value.replace("@postgres:5432/", f"@127.0.0.1:{self.port}/")
 
     def service(self, name: str) -> dict:
@@ -53,12 +53,12 @@ def services() -> Iterator[Services]:
         pytest.skip(f"PostgreSQL is not installed ({PG_BIN}/initdb missing; run "
                     "scripts/postgres.sh install as root)")  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="molgen-services-"))  # postgres.sh hands it over
-    started = subprocess.run(
-        [str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=120
-    )
-    assert started.returncode == 0, started.stderr
-    port = int((folder / "port").read_text())
     try:
+        started = subprocess.run(
+            [str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=120
+        )
+        assert started.returncode == 0, started.stderr
+        port = int((folder / "port").read_text())
         setup = Services(port, folder)
         init_env = {**os.environ, **setup.env, "PGHOST": "127.0.0.1", "PGPORT": str(port)}
         init_env |= {"POSTGRES_USER": "postgres", "POSTGRES_DB": "postgres"}
