@@ -4,7 +4,7 @@ points at (``models:/<family>@champion``), as the daily deployment runs it.
 The alias is pinned to a model version when the run starts, so the whole run uses one model
 even if the alias moves meanwhile, and the candidates record that version as their
 checkpoint. The run's folder and ``summary.json`` have the layout of a pipeline run's, so
-``molgen report`` and ``molgen store import`` read it too.
+``molgen store import`` reads it too.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from flows.curate import curate_flow
 from flows.deployments import PREFECT_FILE, load_deployments
 from flows.train import train_flow
 from molgen.store.engine import open_store
+from molgen.store.runs import read_run_dir
 from molgen.store.stats import store_stats
 from tests.pipeline_configs import DATA, tiny_config
 
@@ -135,3 +136,6 @@ def test_champion_flow_uses_the_model_the_alias_points_at(isolated, prefect_harn
     assert stored["rows_read"] == config.sample.n
     assert stats.candidates == stored["candidates_inserted"] > 0
     assert summary["store"]["provenance"]["char_rnn"]["checkpoint"] == summary["model_uri"]
+    run, (imported,) = read_run_dir(out)  # `molgen store import` reads the run folder
+    assert run.run_key == summary["mlflow_run_id"]
+    assert (imported.label, imported.checkpoint) == ("char_rnn", summary["model_uri"])
