@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from molgen.cli import commands, evaluation, query, serve, store
+from molgen.cli import commands, deploy, evaluation, query, serve, store
 from molgen.utils.errors import MolgenError
 
 __all__ = ["build_parser", "main"]
@@ -156,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     interp.add_argument("--out", metavar="FILE", help="also write a .csv or .parquet")
     interp.set_defaults(handler=commands.interpolate)
     serve.register(sub)
+    deploy.register(sub)
     store.add_store_parser(sub, _add_common)
     query.add_query_parser(sub, _add_common)
     return parser
