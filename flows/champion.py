@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import mlflow
-from mlflow.tracking import MlflowClient
 from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
@@ -27,49 +26,12 @@ from flows.score import score_flow
 from flows.store import pipeline_run, store_flow
 from molgen.data.dataset import CuratedDataset
 from molgen.models.checkpoint import read_checkpoint
+from molgen.registry.resolve import pin_model_version, registered_name
 from molgen.store.runs import FamilyOutput
 from molgen.tracking import configure_tracking, log_metrics, resolve_model_path
-from molgen.utils.errors import InputError
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["champion_flow", "fetch_champion", "find_checkpoint", "pin_model_version"]
-
-_ALIAS_URI = re.compile(r"^models:/(?P<name>[^/@]+)@(?P<alias>[^/@]+)/?$")
-_REGISTERED_URI = re.compile(r"^models:/(?P<name>[^/@]+)[/@]")
-
-
-def pin_model_version(model_uri: str) -> str:
-    """``models:/<name>@<alias>`` as ``models:/<name>/<version>`` (the version the alias
-    points at now); any other URI or path comes back unchanged.
-
-    Raises:
-        InputError: the registry has no such model or alias.
-    """
-    match = _ALIAS_URI.match(model_uri)
-    if not match:
-        return model_uri
-    try:
-        version = MlflowClient().get_model_version_by_alias(match["name"], match["alias"])
-    except Exception as exc:  # MlflowException (unknown name/alias) or a connection error
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(model_uri, f"cannot resolve the alias: {reason}") from None
-    return f"models:/{match['name']}/{version.version}"
-
-
-def find_checkpoint(local: Path, model_uri: str) -> Path:
-    """The molgen checkpoint inside a downloaded model: at its root (a logged ``model/``
-    folder) or anywhere below it (a pyfunc model keeps it among its artifacts).
-
-    Raises:
-        InputError: there is none.
-    """
-    if local.is_file():
-        return local
-    for name in ("checkpoint.pt", "best.pt", "last.pt"):
-        found = sorted(local.rglob(name))
-        if found:
-            return min(found, key=lambda p: len(p.parts))
-    raise InputError(model_uri, "no molgen checkpoint (checkpoint.pt) in this model")
+__all__ = ["champion_flow", "champion_label", "fetch_champion"]
 
 
 @task(name="fetch-champion", retries=2, retry_delay_seconds=5)
@@ -80,23 +42,15 @@ def fetch_champion(model_uri: str) -> dict[str, str]:
         ``model_uri`` (pinned), ``checkpoint`` (a local file) and ``model_type``.
     """
     pinned = pin_model_version(model_uri)
-    if pinned.startswith(("models:/", "runs:/")) or "://" in pinned:
-        try:
-            local = Path(mlflow.artifacts.download_artifacts(artifact_uri=pinned))
-        except Exception as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(pinned, f"cannot fetch the model from MLflow: {reason}") from None
-        checkpoint = find_checkpoint(local, pinned)
-    else:
-        checkpoint = resolve_model_path(pinned)
+    checkpoint = resolve_model_path(pinned)
     model_type = str(read_checkpoint(checkpoint)["model_type"])
     return {"model_uri": pinned, "checkpoint": str(checkpoint), "model_type": model_type}
 
 
 def champion_label(model_uri: str) -> str:
     """The family label of a run: the registered model's name, else ``champion``."""
-    match = _REGISTERED_URI.match(model_uri)
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", match["name"]) if match else "champion"
+    name = registered_name(model_uri)
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) if name else "champion"
 
 
 @flow(name="champion")
