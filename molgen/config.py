@@ -15,12 +15,14 @@ from molgen.evaluation.config import EvaluateConfig
 from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
 from molgen.sampling.config import SampleConfig
+from molgen.scaleout import DaskConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
 from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
 
 __all__ = [
+    "DaskConfig",
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
@@ -110,6 +112,11 @@ class PipelineConfig(StrictModel):
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
     store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    dask: DaskConfig | None = Field(
+        default=None,
+        description="Run curation and scoring chunk by chunk on a Dask cluster; without "
+        "this section they run in one process with local workers.",
+    )
 
     @field_validator("model", mode="before")
     @classmethod
