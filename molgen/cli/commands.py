@@ -64,6 +64,7 @@ def curate(args: argparse.Namespace) -> None:
 def train(args: argparse.Namespace) -> None:
     """``molgen train``: a model from a curated dataset."""
     from flows.train import train_flow
+    from molgen.cli.train_ranks import distributed_world, train_other_rank
 
     config = _config(args)
     CuratedDataset.open(args.data)
@@ -71,6 +72,10 @@ def train(args: argparse.Namespace) -> None:
         config.train.max_minutes = args.max_minutes
     if args.resume and not (Path(args.out) / "last.pt").is_file():
         raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
+    world = distributed_world(config)  # under torchrun, rank 0 alone runs the flow
+    if not world.is_main:
+        _emit(train_other_rank(config, args.data, args.out, args.resume))
+        return
     _emit(train_flow(config, args.data, args.out, resume=args.resume))
 
 
