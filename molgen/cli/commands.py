@@ -74,7 +74,7 @@ def train(args: argparse.Namespace) -> None:
         raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
     world = distributed_world(config)  # under torchrun, rank 0 alone runs the flow
     if not world.is_main:
-        _emit(train_other_rank(config, args.data, args.out, args.resume))
+        train_other_rank(config, args.data, args.out, args.resume)  # rank 0 prints the result
         return
     _emit(train_flow(config, args.data, args.out, resume=args.resume))
 
