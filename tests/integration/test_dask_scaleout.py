@@ -111,6 +111,24 @@ def test_curate_and_score_on_an_existing_cluster_equal_the_single_process_path(
             frame = pd.read_parquet(out_dask)
             pd.testing.assert_frame_equal(frame, pd.read_parquet(out_single), check_exact=True)
             assert len(frame) == len(pd.read_csv(messy_csv)) and frame["novel"].notna().any()
+    _assert_chunks_ran_on(cluster)
+
+
+def _assert_chunks_ran_on(cluster) -> None:
+    """The cluster ran chunk tasks of both stages (their Dask keys start with the chunk
+    function's name), and both workers took some."""
+    from distributed import Client
+
+    with Client(cluster) as client:
+        prefixes = client.run_on_scheduler(
+            lambda dask_scheduler: {
+                name: sum(prefix.state_counts.values())
+                for name, prefix in dask_scheduler.task_prefixes.items()
+            }
+        )
+        worked = client.run(lambda dask_worker: dask_worker.state.transition_counter)
+    assert prefixes.get("process_item", 0) > 0 and prefixes.get("chunk_properties", 0) > 0
+    assert len(worked) == 2 and all(count > 0 for count in worked.values())
 
 
 def test_curate_on_the_runners_own_local_cluster(workdir, prefect_harness, monkeypatch):
