@@ -24,7 +24,7 @@ __all__ = ["dask_task_runner", "task_mapper"]
 
 def dask_task_runner(config: DaskConfig) -> DaskTaskRunner:
     """The Dask task runner that ``config`` names: its scheduler address, or a local
-    cluster of ``n_workers`` processes (no dashboard) when there is none."""
+    cluster of ``n_workers`` processes when there is none."""
     if config.address:
         return DaskTaskRunner(address=config.address)
     return DaskTaskRunner(
@@ -32,7 +32,7 @@ def dask_task_runner(config: DaskConfig) -> DaskTaskRunner:
             "n_workers": config.n_workers,
             "threads_per_worker": config.threads_per_worker,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # any free port, so clusters never collide
         }
     )
 

@@ -86,12 +86,15 @@ def score_flow(
     key = fingerprint("score", config.score, path_fingerprint(in_path), train_data, smiles_column)
     with tracked_stage("score", config.tracking, parent_run_id):
         log_config(config.score, "score.")
-        args = (in_path, config.score, train_data, smiles_column, key, out_path)
         if config.dask is None:
-            summary = unless_done(score_task, "score", out_path, key)(*args)
+            summary = unless_done(score_task, "score", out_path, key)(
+                in_path, config.score, train_data, smiles_column, key, out_path
+            )
         else:
             on_dask = score_on_dask.with_options(task_runner=dask_task_runner(config.dask))
-            summary = on_dask(in_path, config.score, config.dask, *args[2:])
+            summary = on_dask(
+                in_path, config.score, config.dask, train_data, smiles_column, key, out_path
+            )
         log_metrics(summary)
         mlflow.log_artifact(out_path, "scores")
         logger.info("scored %s -> %s", in_path, out_path)
