@@ -10,6 +10,7 @@ import mlflow
 import pandas as pd
 from prefect import flow, get_run_logger, task
 
+from flows.scaleout import dask_task_runner, task_mapper
 from flows.stage_cache import (
     cache_root,
     done_result,
@@ -22,7 +23,7 @@ from flows.stage_cache import (
     unless_done,
 )
 from flows.tracking import tracked_stage
-from molgen.config import PipelineConfig
+from molgen.config import DaskConfig, PipelineConfig
 from molgen.data.config import CurateConfig
 from molgen.data.curate import curate
 from molgen.data.moses import fetch_moses
@@ -48,6 +49,32 @@ def curate_dataset(config: CurateConfig, key: str, out_dir: str) -> dict[str, An
     return done_result(out_dir, "curate")["summary"]
 
 
+@flow(name="curate-on-dask")
+def curate_on_dask(
+    config: CurateConfig, dask: DaskConfig, key: str, out_dir: str
+) -> dict[str, Any]:
+    """Curate into ``out_dir`` with one Prefect task per chunk on the flow's Dask task
+    runner; deduplication and splitting run here on the combined results, so the dataset
+    equals the single-process one. Skipped when ``out_dir`` already holds this key."""
+    if not is_done(out_dir, "curate", key):
+        started = time.perf_counter()
+        if dask.chunk_size:
+            config = config.model_copy(update={"chunk_size": dask.chunk_size})
+        summary = curate(config.sources, out_dir, config, mapper=task_mapper(dask.max_pending))
+        summary = {**summary, "seconds": round(time.perf_counter() - started, 2)}
+        mark_done(out_dir, "curate", key, {"summary": summary})
+    return done_result(out_dir, "curate")["summary"]
+
+
+def _curate_cached(config: PipelineConfig, key: str, cached: Path) -> dict[str, Any]:
+    """Curate into the shared cache, on Dask when ``config.dask`` is set."""
+    section = config.curate
+    if config.dask is None:
+        return unless_done(curate_dataset, "curate", cached, key)(section, key, str(cached))
+    on_dask = curate_on_dask.with_options(task_runner=dask_task_runner(config.dask))
+    return on_dask(section, config.dask, key, str(cached))
+
+
 @task(name="fetch-moses", retries=3, retry_delay_seconds=10)
 def fetch_moses_files() -> dict[str, str]:
     """Download (once) and cache the MOSES CSVs; network I/O, so it retries."""
@@ -68,7 +95,8 @@ def curate_flow(
     """Curate ``config.curate.sources`` into ``out_dir`` and record it in MLflow.
 
     The curated dataset is cached under ``data/cache/curate/<input hash>`` and linked into
-    ``out_dir``, so later runs with the same sources and settings skip the work.
+    ``out_dir``, so later runs with the same sources and settings skip the work. With a
+    ``[dask]`` section the chunks are curated on that Dask cluster (same output).
 
     Returns:
         The curate summary (counts, per-split sizes, reject reasons, property statistics).
@@ -81,7 +109,7 @@ def curate_flow(
         log_config(section, "curate.")
         if "moses" in section.sources:
             fetch_moses_files()
-        summary = unless_done(curate_dataset, "curate", cached, key)(section, key, str(cached))
+        summary = _curate_cached(config, key, cached)
         publish_dataset(str(cached), out_dir)
         out = Path(out_dir)
         log_metrics({k: summary[k] for k in ("input", "kept", "rejected")})

@@ -19,7 +19,13 @@ from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model
 
-__all__ = ["train_flow"]
+__all__ = ["train_flow", "train_key"]
+
+
+def train_key(config: PipelineConfig, data_dir: str) -> str:
+    """Hash of everything that determines the trained model (its stage marker's key)."""
+    dataset = CuratedDataset.open(data_dir)
+    return fingerprint("train", config.model, config.train, dataset.data_hash)
 
 
 @task(name="train-model", cache_key_fn=stage_key("train", "out_dir"), persist_result=True)
@@ -69,10 +75,10 @@ def train_flow(
         The training result (checkpoint paths, epochs, steps, best validation loss, speed).
     """
     logger = get_run_logger()
-    dataset = CuratedDataset.open(data_dir)
+    CuratedDataset.open(data_dir)  # a bad dataset fails before any training
     if isinstance(config.model, LatentGANConfig) and not config.model.vae_checkpoint:
         config = _with_trained_vae(config, data_dir, out_dir, resume, parent_run_id)
-    key = fingerprint("train", config.model, config.train, dataset.data_hash)
+    key = train_key(config, data_dir)
     with tracked_stage("train", config.tracking, parent_run_id) as run:
         mlflow.set_tag("molgen.model", config.model.name)
         log_config(config.model, "model.")

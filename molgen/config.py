@@ -16,12 +16,14 @@ from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
 from molgen.registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.sampling.config import SampleConfig
+from molgen.scaleout import DaskConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
 from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
 
 __all__ = [
+    "DaskConfig",
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
@@ -118,6 +120,11 @@ class PipelineConfig(StrictModel):
     store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    dask: DaskConfig | None = Field(
+        default=None,
+        description="Run curation and scoring chunk by chunk on a Dask cluster; without "
+        "this section they run in one process with local workers.",
+    )
 
     @field_validator("model", mode="before")
     @classmethod

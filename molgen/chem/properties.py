@@ -96,9 +96,11 @@ def prepare() -> None:
 def batch_properties(smiles: Sequence[str | None]) -> dict[str, list[Value]]:
     """Properties of a batch of SMILES, as columns: ``valid`` plus :data:`PROPERTY_NAMES`.
 
-    Each molecule is parsed once, and inputs with the same canonical SMILES are computed
-    once (later duplicates copy the first one's values). Values equal
-    :func:`molecule_properties` of the parsed input.
+    Inputs with the same canonical SMILES are computed once, from the molecule parsed from
+    that canonical SMILES, so a molecule's values do not depend on how it was written nor
+    on which other inputs share its batch (float sums such as logP follow atom order).
+    Values equal :func:`molecule_properties` of the molecule parsed from the canonical
+    SMILES.
 
     Args:
         smiles: SMILES strings; None, empty or unparsable entries are allowed.
@@ -121,6 +123,8 @@ def batch_properties(smiles: Sequence[str | None]) -> dict[str, list[Value]]:
             continue
         canonical = Chem.MolToSmiles(mol)
         if canonical not in computed:
+            if canonical != text:  # the canonical atom order, so values never depend on
+                mol = mol_from_smiles(canonical) or mol  # the spelling or on batch order
             try:
                 computed[canonical] = _descriptors(mol, canonical)
             except Exception as exc:  # RDKit raises assorted errors; one must not sink a batch

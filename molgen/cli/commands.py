@@ -77,6 +77,7 @@ def curate(args: argparse.Namespace) -> None:
 def train(args: argparse.Namespace) -> None:
     """``molgen train``: a model from a curated dataset."""
     from flows.train import train_flow
+    from molgen.cli.train_ranks import distributed_world, train_other_rank
 
     config = _config(args)
     CuratedDataset.open(args.data)
@@ -85,6 +86,10 @@ def train(args: argparse.Namespace) -> None:
     if args.resume and not (Path(args.out) / "last.pt").is_file():
         raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
     _check_tracking(config)
+    world = distributed_world(config)  # under torchrun, rank 0 alone runs the flow
+    if not world.is_main:
+        train_other_rank(config, args.data, args.out, args.resume)  # rank 0 prints the result
+        return
     _emit(train_flow(config, args.data, args.out, resume=args.resume))
 
 

@@ -32,6 +32,7 @@ from molgen.data.process import ChunkResult, ChunkSettings, process_item
 from molgen.data.readers import iter_source_chunks, source_format
 from molgen.data.split import random_split, scaffold_split
 from molgen.data.summary import ReasonCounter, describe
+from molgen.scaleout import Mapper
 from molgen.utils.errors import ConfigError, InputError
 from molgen.utils.parallel import parallel_map
 
@@ -143,7 +144,11 @@ def _take(
 
 
 def curate(
-    sources: Sequence[str], out_dir: str | Path, config: CurateConfig, progress: bool = False
+    sources: Sequence[str],
+    out_dir: str | Path,
+    config: CurateConfig,
+    progress: bool = False,
+    mapper: Mapper | None = None,
 ) -> dict[str, Any]:
     """Curate ``sources`` into ``out_dir`` and return the summary (also ``summary.json``).
 
@@ -157,6 +162,10 @@ def curate(
         out_dir: output folder (created; earlier outputs in it are replaced).
         config: standardisation, filters, split, chunking and parallelism.
         progress: show progress bars.
+        mapper: runs the per-chunk work (standardise, filter, InChIKey) and yields the
+            results in chunk order; default :func:`~molgen.utils.parallel.parallel_map`
+            over ``config.n_jobs`` local processes. Deduplication and splitting always run
+            here on the combined results, so the output does not depend on the mapper.
 
     Raises:
         InputError: a source file is missing or unreadable.
@@ -173,8 +182,10 @@ def curate(
     group_of = {part.label: part.group for part in parts}
     per_source = {part.label: {"input": 0, "kept": 0, "rejected": 0} for part in parts}
     work = _work_items(parts)
+    if mapper is None:
+        mapper = partial(parallel_map, n_jobs=config.n_jobs, progress=progress, desc="curate")
     with pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
-        for result in parallel_map(process_item, work, config.n_jobs, progress, desc="curate"):
+        for result in mapper(process_item, work):
             taken, n_rejected = _take(result, index, reasons, writer)
             groups[group_of[result.source]].add(taken)
             counts = per_source[result.source]

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from molgen.data.dataset import CuratedDataset
+from molgen.scaleout import Mapper
+from molgen.scoring.chunked import score_file_chunked
 from molgen.scoring.config import ScoreConfig
 from molgen.scoring.score import score_file
 
@@ -41,8 +43,14 @@ def score_to_file(
     config: ScoreConfig,
     train_data: str | Path | None = None,
     smiles_column: str = "smiles",
+    *,
+    mapper: Mapper | None = None,
+    chunk_size: int | None = None,
 ) -> dict[str, Any]:
     """Score every row of ``in_path`` into ``out_path`` (.csv or .parquet).
+
+    With a ``mapper`` the file is streamed and scored chunk by chunk wherever the mapper
+    runs the chunks (e.g. a Dask cluster); the table and summary are the same.
 
     Args:
         in_path: any SMILES/CSV/TSV/SDF/Parquet file.
@@ -50,13 +58,23 @@ def score_to_file(
         config: the composite score and parallelism.
         train_data: a curated dataset directory; when given, ``novel`` is filled in.
         smiles_column: SMILES column of tabular inputs.
+        mapper: runs each chunk's properties (see :mod:`molgen.scaleout`); None scores
+            the whole file in this process and its local workers.
+        chunk_size: rows per chunk with a mapper (default ``config.chunk_size``).
 
     Returns:
         :func:`summarize_scores` of the table, plus ``seconds``.
     """
     started = time.perf_counter()
     train = CuratedDataset.open(train_data).smiles("train") if train_data else None
-    frame = score_file(in_path, out_path, config, train_smiles=train, smiles_column=smiles_column)
+    if mapper is None:
+        frame = score_file(in_path, out_path, config, train, smiles_column)
+    else:
+        columns = ("valid", *SUMMARY_PROPERTIES, *RATE_COLUMNS)
+        frame = score_file_chunked(
+            in_path, out_path, config, train, smiles_column,
+            mapper=mapper, chunk_size=chunk_size, keep_columns=columns,
+        )  # fmt: skip
     summary = summarize_scores(frame)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary

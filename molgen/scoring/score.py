@@ -23,7 +23,15 @@ from molgen.scoring.desirability import composite_score
 from molgen.utils.errors import ConfigError, InputError
 from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
-__all__ = ["OUTPUT_COLUMNS", "Scorer", "score_file", "score_smiles", "write_scores"]
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "OUTPUT_SUFFIXES",
+    "Scorer",
+    "property_table",
+    "score_file",
+    "score_smiles",
+    "write_scores",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -81,40 +89,65 @@ class Scorer:
         Invalid inputs keep their row with ``valid`` False, their raw input as ``smiles``,
         missing properties and score 0. ``novel`` is NA without a training set.
         """
-        unique = list(dict.fromkeys(s for s in smiles if isinstance(s, str)))
-        found = self._properties(unique, progress)  # its extra last row is all missing
-        position = {s: i for i, s in enumerate(unique)}
-        rows = [position[s] if isinstance(s, str) else len(unique) for s in smiles]
-        frame = found.iloc[rows].reset_index(drop=True)
+        n_jobs = resolve_n_jobs(self.config.n_jobs)
+        found = property_table(smiles, n_jobs, self.config.chunk_size, progress)
+        return self.complete(found)
+
+    def complete(self, properties: pd.DataFrame) -> pd.DataFrame:
+        """Add ``novel`` and ``score`` to a :func:`property_table` and order the columns
+        as :data:`OUTPUT_COLUMNS` (row-wise, so it may be applied chunk by chunk)."""
+        frame = properties.copy()
         frame["novel"] = self._novelty(frame)
         frame["score"] = composite_score(frame, self.config.components)
         return frame.loc[:, list(OUTPUT_COLUMNS)]
-
-    def _properties(self, unique: list[str], progress: bool) -> pd.DataFrame:
-        """Properties of unique SMILES over chunks in worker processes, plus one last row
-        that is invalid and all missing (it stands for every non-string input)."""
-        n_jobs = resolve_n_jobs(self.config.n_jobs)
-        chunks = chunked(unique, _chunk_size(len(unique), n_jobs, self.config.chunk_size))
-        n_jobs = max(1, min(n_jobs, len(chunks)))
-        if n_jobs > 1:
-            prepare()  # forked workers inherit the loaded SA scores and alert screen
-        results = parallel_map(
-            batch_properties, chunks, n_jobs=n_jobs, progress=progress, desc="score",
-            total=len(chunks),
-        )  # fmt: skip
-        columns: dict[str, list] = {name: [] for name in _DTYPES}
-        for result in results:
-            for name, values in columns.items():
-                values.extend(result[name])
-        for name, values in columns.items():
-            values.append(False if name == "valid" else None)
-        return pd.DataFrame({n: pd.Series(v, dtype=_DTYPES[n]) for n, v in columns.items()})
 
     def _novelty(self, frame: pd.DataFrame) -> pd.Series:
         if self.train is None:
             return pd.Series(pd.NA, index=frame.index, dtype="boolean")
         novel = [s not in self.train for s in frame["smiles"]]
         return pd.Series(novel, index=frame.index, dtype="boolean").where(frame["valid"])
+
+
+def property_table(
+    smiles: Sequence[str | None], n_jobs: int = 1, chunk_size: int = 2_000, progress: bool = False
+) -> pd.DataFrame:
+    """RDKit properties of each input, one row per input in order (no novelty or score).
+
+    Each unique SMILES is computed once, over chunks in ``n_jobs`` worker processes.
+
+    Args:
+        smiles: SMILES strings; None, empty or unparsable ones give invalid rows.
+        n_jobs: worker processes (1 = this process).
+        chunk_size: largest number of unique SMILES per worker call.
+        progress: show a progress bar over chunks.
+    """
+    unique = list(dict.fromkeys(s for s in smiles if isinstance(s, str)))
+    found = _unique_properties(unique, n_jobs, chunk_size, progress)
+    position = {s: i for i, s in enumerate(unique)}
+    rows = [position[s] if isinstance(s, str) else len(unique) for s in smiles]
+    return found.iloc[rows].reset_index(drop=True)
+
+
+def _unique_properties(
+    unique: list[str], n_jobs: int, chunk_size: int, progress: bool
+) -> pd.DataFrame:
+    """Properties of unique SMILES over chunks in worker processes, plus one last row
+    that is invalid and all missing (it stands for every non-string input)."""
+    chunks = chunked(unique, _chunk_size(len(unique), n_jobs, chunk_size))
+    n_jobs = max(1, min(n_jobs, len(chunks)))
+    if n_jobs > 1:
+        prepare()  # forked workers inherit the loaded SA scores and alert screen
+    results = parallel_map(
+        batch_properties, chunks, n_jobs=n_jobs, progress=progress, desc="score",
+        total=len(chunks),
+    )  # fmt: skip
+    columns: dict[str, list] = {name: [] for name in _DTYPES}
+    for result in results:
+        for name, values in columns.items():
+            values.extend(result[name])
+    for name, values in columns.items():
+        values.append(False if name == "valid" else None)
+    return pd.DataFrame({n: pd.Series(v, dtype=_DTYPES[n]) for n, v in columns.items()})
 
 
 def score_smiles(

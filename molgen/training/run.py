@@ -12,6 +12,7 @@ from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.loading import load_generator
 from molgen.models.registry import generator_class
 from molgen.training.config import TrainConfig
+from molgen.training.distributed import setup_distributed
 from molgen.utils.errors import InputError
 from molgen.utils.runtime import seed_everything
 
@@ -33,7 +34,8 @@ def train_model(
 
     Writes ``last.pt`` and ``best.pt`` every epoch (the trainer), then ``checkpoint.pt``
     (the best weights; what ``molgen sample --model OUT_DIR`` loads) and
-    ``vocabulary.json``.
+    ``vocabulary.json``. Under ``torchrun`` every process calls this; they train
+    data-parallel and rank 0 alone writes the files.
 
     Args:
         model: the family's config; ``model.name`` picks it from the registry.
@@ -54,13 +56,14 @@ def train_model(
         raise InputError(dataset.path("valid"), "valid split is empty; set valid_fraction > 0")
     out = Path(out_dir)
     last = out / "last.pt"
+    world, device = setup_distributed(train.device)
     if resume and last.is_file():
         log.info("resuming from %s", last)
-        generator = load_generator(last, device=train.device)
+        generator = load_generator(last, device=device)
     else:
         seed_everything(train.seed)  # the weight initialisation, too, is seeded
         family = generator_class(model.name)
-        generator = family.for_training(model, train_smiles, device=train.device)
+        generator = family.for_training(model, train_smiles, device=device)
     result = generator.fit(
         train_smiles,
         valid_smiles,
@@ -70,7 +73,9 @@ def train_model(
         data_hash=dataset.data_hash,
         log_metrics=log_metrics,
     )
-    best = Path(result.best_checkpoint)
-    shutil.copyfile(best if best.is_file() else Path(result.checkpoint), out / "checkpoint.pt")
-    (out / "vocabulary.json").write_text(json.dumps(generator.vocabulary.to_list()))
+    if world.is_main:
+        best = Path(result.best_checkpoint)
+        shutil.copyfile(best if best.is_file() else Path(result.checkpoint), out / "checkpoint.pt")
+        (out / "vocabulary.json").write_text(json.dumps(generator.vocabulary.to_list()))
+    world.barrier()
     return result

@@ -13,6 +13,11 @@ A family may also define these optional hooks, which the trainer calls when pres
   reconstruction and KL terms, averaged since the last call);
 - ``epoch_metrics(val_items) -> dict[str, float]`` after each validation, in eval mode
   without gradients (e.g. active latent units, the uniqueness of periodic samples).
+
+Under ``torchrun`` (``WORLD_SIZE`` > 1) the same loop trains data-parallel (see
+:mod:`molgen.training.distributed`): each process takes its shard of every epoch, DDP
+averages the gradients, losses are averaged over processes, rank 0's clock decides the
+time budget for all, and only rank 0 logs and writes checkpoints.
 """
 
 from __future__ import annotations
@@ -29,15 +34,16 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from molgen.data.batching import bucketed_batches, sorted_batches
+from molgen.data.batching import sorted_batches
 from molgen.data.tokenizer import Vocabulary
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import read_checkpoint
 from molgen.training.config import TrainConfig
+from molgen.training.distributed import Distributed, TrainingStep, epoch_batches, setup_distributed
 from molgen.training.schedule import lr_factor, progress
 from molgen.training.state import RunProgress, capture_rng, restore_rng
 from molgen.utils.errors import InputError
-from molgen.utils.runtime import resolve_device, seed_everything
+from molgen.utils.runtime import seed_everything
 
 
 def clock() -> float:
@@ -107,6 +113,8 @@ class _Run:
     state: RunProgress
     budget: float | None
     log: MetricLogger
+    world: Distributed = field(default_factory=Distributed)
+    forward: Any = None
     steps_per_epoch: int = 0
     total_steps: int = 0
     train_seconds: float = 0.0
@@ -140,6 +148,15 @@ class _Run:
         if not reserve and self.train_tokens:
             reserve = self.val_tokens * self.train_seconds / (3 * self.train_tokens)
         return self.budget - reserve
+
+    def clock(self) -> tuple[float, float | None]:
+        """``(elapsed, train_budget())``, both rank 0's when several processes train, so
+        that every process follows the same learning-rate schedule and stops together."""
+        elapsed, limit = self.elapsed(), self.train_budget()
+        if self.budget is None or not self.world.enabled:
+            return elapsed, limit
+        elapsed, limit = self.world.from_main([elapsed, limit], self.model.device)
+        return elapsed, limit
 
 
 class Trainer:
@@ -184,7 +201,7 @@ class Trainer:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         last, best = out_dir / "last.pt", out_dir / "best.pt"
-        device = resolve_device(cfg.device)
+        world, device = setup_distributed(cfg.device)
         model.to(device)
         seed_everything(cfg.seed)
         params = [p for p in model.module.parameters() if p.requires_grad]
@@ -207,22 +224,26 @@ class Trainer:
             val_items=model.prepare(valid[: cfg.val_max_molecules or len(valid)]),
             state=state,
             budget=cfg.max_minutes * 60 if cfg.max_minutes else None,
-            log=log_metrics or (lambda metrics, step: None),
+            log=(log_metrics if world.is_main else None) or (lambda metrics, step: None),
+            world=world,
+            forward=TrainingStep(model, world, device),
         )
-        run.steps_per_epoch = len(bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, 0))
+        run.steps_per_epoch = len(epoch_batches(run.lengths, cfg.batch_size, cfg.seed, 0, world))
         run.total_steps = cfg.max_epochs * run.steps_per_epoch
         stopped = self._stop_reason(run)
-        with tqdm(
-            total=run.total_steps, initial=state.global_step, disable=not cfg.progress_bar
-        ) as run.bar:
+        show = cfg.progress_bar and world.is_main
+        with tqdm(total=run.total_steps, initial=state.global_step, disable=not show) as run.bar:
             model.module.train()
             while not stopped:
                 out_of_time = self._train_epoch(run)
                 self._end_of_epoch(run)
                 stopped = "max_minutes" if out_of_time else self._stop_reason(run)
                 state.stopped_because, state.budget_seconds = stopped, run.budget
-                self._checkpoint(run, last, best, data_hash)
-        logger.info("training stopped (%s) after %d steps", stopped, state.global_step)
+                if world.is_main:
+                    self._checkpoint(run, last, best, data_hash)
+        world.barrier()  # rank 0's checkpoints are complete before any process goes on
+        if world.is_main:
+            logger.info("training stopped (%s) after %d steps", stopped, state.global_step)
         return TrainResult(
             checkpoint=str(last),
             best_checkpoint=str(best),
@@ -237,15 +258,15 @@ class Trainer:
     def _train_epoch(self, run: _Run) -> bool:
         """Train through the rest of the current epoch; True if the time budget ran out."""
         cfg, state = self.config, run.state
-        batches = bucketed_batches(run.lengths, cfg.batch_size, cfg.seed, state.epoch)
+        batches = epoch_batches(run.lengths, cfg.batch_size, cfg.seed, state.epoch, run.world)
         zero = torch.zeros((), device=run.model.device)
         run.epoch_sum = run.epoch_count = interval_sum = interval_count = zero
         tick = clock()
         for idx in batches[state.batch_in_epoch :]:
-            limit = run.train_budget()
-            if limit is not None and run.elapsed() >= limit:
+            elapsed, limit = run.clock()
+            if limit is not None and elapsed >= limit:
                 return True
-            done = progress(state.global_step, run.total_steps, run.elapsed(), limit)
+            done = progress(state.global_step, run.total_steps, elapsed, limit)
             lr = cfg.lr * lr_factor(
                 state.global_step,
                 done,
@@ -266,10 +287,12 @@ class Trainer:
             tick = clock()
             run.bar.update()
             if state.global_step % cfg.log_every_steps == 0:
-                step_loss = (interval_sum / interval_count).item()  # one sync per interval
+                tokens = torch.tensor(run.train_tokens, device=run.model.device)
+                loss_sum, loss_count, tokens = run.world.sum(interval_sum, interval_count, tokens)
+                step_loss = (loss_sum / loss_count).item()  # one sync per interval
                 interval_sum = interval_count = zero
                 run.bar.set_postfix(loss=f"{step_loss:.3f}")
-                speed = run.train_tokens / run.train_seconds
+                speed = tokens.item() / run.train_seconds  # every process's tokens
                 metrics = {"train_loss": step_loss, "lr": lr, "tokens_per_second": speed}
                 interval_metrics = getattr(run.model, "interval_metrics", None)
                 if interval_metrics is not None:
@@ -285,7 +308,7 @@ class Trainer:
             group["lr"] = lr
         batch = run.model.collate([run.items[i] for i in idx])
         with torch.autocast(run.model.device.type, dtype=run.amp) if run.amp else nullcontext():
-            loss, count = run.model.training_loss(batch)
+            loss, count = run.forward(batch)
         run.optimizer.zero_grad(set_to_none=True)
         run.scaler.scale(loss).backward()
         if self.config.grad_clip:
@@ -300,12 +323,13 @@ class Trainer:
 
         A run that ran out of time stays stopped when resumed with a budget no larger.
         """
-        state, limit = run.state, run.train_budget()
+        state = run.state
+        elapsed, limit = run.clock()
         if state.bad_epochs >= self.config.patience:
             return "early_stopping"
         if state.epoch >= self.config.max_epochs:
             return "max_epochs"
-        if limit is not None and run.elapsed() >= limit:
+        if limit is not None and elapsed >= limit:
             return "max_minutes"
         timed_out = state.stopped_because == "max_minutes" and state.budget_seconds is not None
         if timed_out and run.budget is not None and run.budget <= state.budget_seconds:
@@ -324,24 +348,30 @@ class Trainer:
             state.bad_epochs += 1
         state.elapsed_seconds = run.elapsed()
         epoch = state.epoch + state.batch_in_epoch / run.steps_per_epoch  # partial if time ran out
-        epoch_loss = (run.epoch_sum / run.epoch_count.clamp(min=1)).item()
+        epoch_sum, epoch_count = run.world.sum(run.epoch_sum, run.epoch_count)
+        epoch_loss = (epoch_sum / epoch_count.clamp(min=1)).item()
+        if not run.world.is_main:
+            return
         metrics = {"epoch": epoch, "epoch_train_loss": epoch_loss, "val_loss": val_loss}
         metrics.update(self._epoch_metrics(run))
         run.log({**metrics, "best_val_loss": state.best_val_loss}, state.global_step)
         logger.info("epoch %.2f: train %.4f, valid %.4f", epoch, epoch_loss, val_loss)
 
     def _validate(self, run: _Run) -> float:
-        """Token-level mean NLL over the validation items."""
+        """Token-level mean NLL over the validation items (each process evaluates its
+        shard; the sums are added over processes, so every process gets the same mean)."""
         model = run.model
         total = count = torch.zeros((), device=model.device)
         size = self.config.batch_size * _EVAL_BATCH_FACTOR
+        items = run.world.shard(run.val_items)
         model.module.eval()
         autocast = torch.autocast(model.device.type, dtype=run.amp) if run.amp else nullcontext()
         with torch.no_grad(), autocast:
-            for idx in sorted_batches([len(item) for item in run.val_items], size):
-                nll, n = model.validation_loss(model.collate([run.val_items[i] for i in idx]))
+            for idx in sorted_batches([len(item) for item in items], size):
+                nll, n = model.validation_loss(model.collate([items[i] for i in idx]))
                 total, count = total + nll.float(), count + n
         model.module.train()
+        total, count = run.world.sum(total, count)
         return (total / count.clamp(min=1)).item()
 
     def _epoch_metrics(self, run: _Run) -> dict[str, float]:

@@ -125,3 +125,32 @@ def test_moses_subset_through_download_and_cache(
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     assert all(path.is_file() for path in fetch_moses().values())
     assert (REPO / "data" / "moses" / "train.csv.gz").is_file()
+
+
+@pytest.mark.parametrize("method", ["random", "scaffold"])
+def test_any_mapper_and_chunking_give_the_same_dataset(mixed, tmp_path, method):
+    """Deduplication and splits run on the combined chunk results, so neither the chunk
+    size nor what runs the chunks (a mapper, e.g. Dask tasks) changes the output."""
+    split = SplitConfig(method=method, valid_fraction=0.2, test_fraction=0.2)
+    whole = CurateConfig(n_jobs=1, chunk_size=1000, split=split)
+    curate(mixed, tmp_path / "whole", whole)
+    seen: list[int] = []
+
+    def in_order(fn, items):
+        for item in items:
+            seen.append(len(item[0]))
+            yield fn(item)
+
+    chunked = whole.model_copy(update={"chunk_size": 2})
+    curate(mixed, tmp_path / "chunked", chunked, mapper=in_order)
+    assert max(seen) == 2 and len(seen) > 10
+    for name in ("train", "valid", "test", "rejects"):
+        expected = pd.read_parquet(tmp_path / "whole" / f"{name}.parquet")
+        got = pd.read_parquet(tmp_path / "chunked" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    summaries = [
+        json.loads((tmp_path / d / "summary.json").read_text()) for d in ("whole", "chunked")
+    ]
+    for summary in summaries:
+        del summary["seconds"], summary["config"]["chunk_size"]
+    assert summaries[0] == summaries[1]
