@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "FP_BITS",
     "FP_RADIUS",
+    "POSTGRESQL_ONLY_INDEXES",
     "PROPERTY_COLUMNS",
     "SCHEMA_VERSION",
     "Base",
@@ -58,6 +59,10 @@ PROPERTY_COLUMNS = (
     "lipinski_violations",
 )
 """Numeric molecule properties that queries can filter and sort on (scoring's columns)."""
+
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_candidates_score_desc", "ix_candidates_created_desc"})
+"""Indexes the migrations create on PostgreSQL alone (``DESC NULLS LAST`` orderings, which
+SQLite's ``CREATE INDEX`` cannot express); they are not part of the metadata below."""
 
 
 class Base(DeclarativeBase):
