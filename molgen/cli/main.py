@@ -162,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _describe(exc: Exception) -> str:
+    """One line for an unexpected error; a database error shows the server's own message,
+    not the statement and parameters SQLAlchemy appends."""
+    original = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's
+    if isinstance(original, Exception) and str(original).strip():
+        return f"database error: {str(original).strip().splitlines()[0]}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``molgen`` console script. Returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -183,8 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"molgen {args.command}: error: {type(exc).__name__}: {exc} (rerun with --debug "
-            "for a traceback)",
+            f"molgen {args.command}: error: {_describe(exc)} (rerun with --debug for a traceback)",
             file=sys.stderr,
         )
         return 1

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from molgen.utils.errors import InputError
 
-__all__ = ["add_store_parser", "import_command", "stats_command", "upgrade_command"]
+__all__ = [
+    "add_store_parser",
+    "create_reader_command",
+    "import_command",
+    "stats_command",
+    "upgrade_command",
+]
+
+READER_PASSWORD_ENV = "MOLGEN_READER_PASSWORD"
 
 EXAMPLES = """examples:
   molgen store import runs/today                      (every family of a pipeline run)
@@ -17,6 +25,7 @@ EXAMPLES = """examples:
   molgen store import hits.smi --db postgresql://me@dbhost/molgen   (properties computed)
   molgen store stats --format json
   molgen store upgrade --db postgresql://me@dbhost/molgen
+  MOLGEN_READER_PASSWORD=... molgen store create-reader molgen_reader --db postgresql://me@dbhost/molgen
   (--db defaults to $MOLGEN_DB_URL, else molgen-store.db in the working directory)"""
 
 _SHOWN_REJECTS = 5
@@ -98,6 +107,28 @@ def upgrade_command(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def create_reader_command(args: argparse.Namespace) -> None:
+    """Create (or update) the read-only PostgreSQL role the query service connects as."""
+    import getpass
+    import os
+
+    from molgen.store.engine import open_store, public_url
+    from molgen.store.roles import create_readonly_role, readonly_url
+
+    password = os.environ.get(READER_PASSWORD_ENV)
+    if not password:
+        if not sys.stdin.isatty():
+            raise InputError(READER_PASSWORD_ENV, "set it to the new role's password")
+        password = getpass.getpass(f"password for {args.name}: ")
+    engine = open_store(_db_url(args), upgrade=True)
+    try:
+        create_readonly_role(engine, args.name, password)
+        reader = public_url(readonly_url(engine, args.name, password))
+        print(f"read-only role {args.name}: serve with --db {reader}")
+    finally:
+        engine.dispose()
+
+
 def add_store_parser(
     sub: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
@@ -138,3 +169,11 @@ def add_store_parser(
 
     upgrade = action("upgrade", "Create the store or migrate its schema to the newest version.")
     upgrade.set_defaults(handler=upgrade_command)
+
+    reader = action(
+        "create-reader",
+        f"PostgreSQL: create or update a read-only login role for molgen serve-ui and query "
+        f"(password from ${READER_PASSWORD_ENV}, else prompted).",
+    )
+    reader.add_argument("name", help="role name (letters, digits, underscores)")
+    reader.set_defaults(handler=create_reader_command)

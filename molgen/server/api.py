@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from molgen.server.app import ServerState, get_state
@@ -101,54 +101,51 @@ async def molecule_get(inchikey: str, state: State) -> MoleculeDetail:
     return await molecule(state, inchikey)
 
 
-@router.get(
-    "/api/molecules/{inchikey}/depiction.svg",
-    tags=["molecules"],
-    response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
-)
+class DepictParams(BaseModel):
+    """How to draw a depiction: highlights and size."""
+
+    smarts: str | None = Field(
+        default=None, max_length=500, description="Highlight this substructure (blue)."
+    )
+    alerts: bool = Field(default=True, description="Highlight PAINS (red) and Brenk (orange).")
+    width: int = Field(default=280, ge=50, le=1000)
+    height: int = Field(default=200, ge=50, le=1000)
+
+
+class SmilesDepictParams(DepictParams):
+    """A SMILES to draw, and how."""
+
+    smiles: str = Field(min_length=1, max_length=500)
+
+
+async def _svg(state: ServerState, smiles: str, params: DepictParams, error: str) -> Response:
+    """The SVG response for ``smiles``, or a 400 with ``error`` if RDKit cannot draw it."""
+    options = params.model_dump(include={"smarts", "alerts", "width", "height"})
+    svg = await state.run(depict_svg, smiles, **options)
+    if svg is None:
+        raise HTTPException(400, error)
+    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+
+
+_SVG_RESPONSE = {"response_class": Response, "responses": {200: {"content": {"image/svg+xml": {}}}}}
+
+
+@router.get("/api/molecules/{inchikey}/depiction.svg", tags=["molecules"], **_SVG_RESPONSE)
 async def molecule_svg(
-    inchikey: str,
-    state: State,
-    smarts: Annotated[str | None, Query(max_length=500)] = None,
-    alerts: bool = True,
-    width: Annotated[int, Query(ge=50, le=1000)] = 280,
-    height: Annotated[int, Query(ge=50, le=1000)] = 200,
+    inchikey: str, params: Annotated[DepictParams, Query()], state: State
 ) -> Response:
     """A 2D depiction (SVG) of a stored molecule, its alert atoms highlighted (PAINS red,
     Brenk orange) and, with ``smarts``, the atoms that substructure matches (blue)."""
     smiles = await state.run(molecule_smiles, state.engine, inchikey)
     if smiles is None:
         raise HTTPException(404, f"no molecule with InChIKey {inchikey} in the store")
-    svg = await state.run(
-        depict_svg, smiles, alerts=alerts, smarts=smarts, width=width, height=height
-    )
-    if svg is None:
-        raise HTTPException(400, f"stored SMILES {smiles!r} cannot be drawn")
-    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+    return await _svg(state, smiles, params, f"stored SMILES {smiles!r} cannot be drawn")
 
 
-@router.get(
-    "/api/depict.svg",
-    tags=["molecules"],
-    response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
-)
-async def smiles_svg(
-    smiles: Annotated[str, Query(min_length=1, max_length=500)],
-    state: State,
-    smarts: Annotated[str | None, Query(max_length=500)] = None,
-    alerts: bool = True,
-    width: Annotated[int, Query(ge=50, le=1000)] = 280,
-    height: Annotated[int, Query(ge=50, le=1000)] = 200,
-) -> Response:
+@router.get("/api/depict.svg", tags=["molecules"], **_SVG_RESPONSE)
+async def smiles_svg(params: Annotated[SmilesDepictParams, Query()], state: State) -> Response:
     """A 2D depiction (SVG) of any SMILES (e.g. a training-set neighbour)."""
-    svg = await state.run(
-        depict_svg, smiles, alerts=alerts, smarts=smarts, width=width, height=height
-    )
-    if svg is None:
-        raise HTTPException(400, f"invalid SMILES {smiles!r}")
-    return Response(svg, media_type="image/svg+xml", headers=_SVG_HEADERS)
+    return await _svg(state, params.smiles, params, f"invalid SMILES {params.smiles!r}")
 
 
 @router.post(

@@ -152,7 +152,9 @@ def open_store(url: str | None = None, *, read_only: bool = False, upgrade: bool
     Args:
         url: database URL or SQLite path; None uses :func:`resolve_url`'s default.
         read_only: never write. SQLite opens the file with ``mode=ro`` (it must exist);
-            on PostgreSQL pass a read-only role's URL. The schema must be up to date.
+            PostgreSQL sessions start with ``default_transaction_read_only`` (for a service,
+            also connect as a read-only role: ``molgen store create-reader``). The schema
+            must be up to date.
         upgrade: apply pending Alembic migrations (ignored when ``read_only``).
 
     Returns:
@@ -175,6 +177,8 @@ def open_store(url: str | None = None, *, read_only: bool = False, upgrade: bool
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     elif backend == "postgresql":
         kwargs["pool_pre_ping"] = True
+        if read_only:  # every session refuses writes, whatever the role may do
+            kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
     else:
         raise MolgenError(f"unsupported database {backend!r} in {public_url(resolved)}")
     engine = create_engine(resolved, **kwargs)

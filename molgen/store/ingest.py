@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from molgen.scoring import ScoreConfig
+from molgen.store.bulk import copy_insert_new
 from molgen.store.engine import dialect, write_engine
 from molgen.store.fingerprints import batch_store_fingerprints, popcount
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
@@ -187,12 +188,12 @@ def _insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]], key: l
     """``INSERT ... ON CONFLICT (key) DO NOTHING`` of ``rows``; returns how many were new.
 
     SQLite counts them with the driver's row count (one ``executemany``, the fastest path);
-    PostgreSQL's batched multi-row inserts count them with ``RETURNING``.
+    PostgreSQL streams them through ``COPY`` (:func:`molgen.store.bulk.copy_insert_new`).
     """
-    statement = _insert(conn.engine)(table).on_conflict_do_nothing(index_elements=key)
-    if conn.dialect.name == "sqlite":
-        return conn.execute(statement, rows).rowcount
-    return len(conn.execute(statement.returning(table.c.id), rows).all())
+    if conn.dialect.name == "postgresql":
+        return copy_insert_new(conn, table, rows, key)
+    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
+    return conn.execute(statement, rows).rowcount
 
 
 def _write_batch(

@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "FP_BITS",
     "FP_RADIUS",
+    "POSTGRESQL_ONLY_INDEXES",
     "PROPERTY_COLUMNS",
     "SCHEMA_VERSION",
     "Base",
@@ -42,7 +43,7 @@ __all__ = [
 
 FP_RADIUS = 2
 FP_BITS = 2048
-SCHEMA_VERSION = "0003"
+SCHEMA_VERSION = "0004"
 """Alembic revision of the schema this module describes."""
 
 PROPERTY_COLUMNS = (
@@ -58,6 +59,10 @@ PROPERTY_COLUMNS = (
     "lipinski_violations",
 )
 """Numeric molecule properties that queries can filter and sort on (scoring's columns)."""
+
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_candidates_score_desc", "ix_candidates_created_desc"})
+"""Indexes the migrations create on PostgreSQL alone (``DESC NULLS LAST`` orderings, which
+SQLite's ``CREATE INDEX`` cannot express); they are not part of the metadata below."""
 
 
 class Base(DeclarativeBase):
@@ -75,13 +80,13 @@ class Molecule(Base):
     mw: Mapped[float | None] = mapped_column(Float, index=True)
     logp: Mapped[float | None] = mapped_column(Float, index=True)
     tpsa: Mapped[float | None] = mapped_column(Float, index=True)
-    hbd: Mapped[int | None] = mapped_column(Integer)
-    hba: Mapped[int | None] = mapped_column(Integer)
-    rotb: Mapped[int | None] = mapped_column(Integer)
-    rings: Mapped[int | None] = mapped_column(Integer)
+    hbd: Mapped[int | None] = mapped_column(Integer, index=True)
+    hba: Mapped[int | None] = mapped_column(Integer, index=True)
+    rotb: Mapped[int | None] = mapped_column(Integer, index=True)
+    rings: Mapped[int | None] = mapped_column(Integer, index=True)
     qed: Mapped[float | None] = mapped_column(Float, index=True)
     sa: Mapped[float | None] = mapped_column(Float, index=True)
-    lipinski_violations: Mapped[int | None] = mapped_column(Integer)
+    lipinski_violations: Mapped[int | None] = mapped_column(Integer, index=True)
     pains: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
     brenk: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
     alerts: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from molgen.cli.main import main
+from molgen.store.schema import SCHEMA_VERSION
 from tests.unit.store.ingest_data import scored_moses
 
 
@@ -71,10 +72,10 @@ def test_bad_input_is_one_line(db: str, tmp_path: Path, capsys) -> None:
 
 def test_upgrade_and_table_stats(db: str, capsys) -> None:
     assert main(["store", "upgrade", "--db", db]) == 0
-    assert "is at schema 0002" in capsys.readouterr().out
+    assert f"is at schema {SCHEMA_VERSION}" in capsys.readouterr().out
     assert main(["store", "stats", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "molecules   0" in out and "schema 0002" in out
+    assert "molecules   0" in out and f"schema {SCHEMA_VERSION}" in out
 
 
 def test_default_store_is_in_the_working_directory(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -86,3 +87,34 @@ def test_default_store_is_in_the_working_directory(tmp_path: Path, monkeypatch, 
     monkeypatch.setenv("MOLGEN_DB_URL", f"sqlite:///{tmp_path / 'env.db'}")
     assert main(["store", "import", "s.parquet"]) == 0
     assert (tmp_path / "env.db").is_file()
+
+
+def test_create_reader_gives_the_service_a_read_only_role(
+    postgres_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from molgen.store.engine import open_store
+    from molgen.store.stats import store_stats
+
+    monkeypatch.delenv("MOLGEN_READER_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["store", "create-reader", "chemists", "--db", postgres_db]) == 2
+    assert "MOLGEN_READER_PASSWORD" in capsys.readouterr().err
+    monkeypatch.setenv("MOLGEN_READER_PASSWORD", "pa55'word")
+    assert main(["store", "create-reader", "chemists", "--db", postgres_db]) == 0
+    out = capsys.readouterr().out
+    assert "read-only role chemists" in out and "pa55" not in out
+    reader_url = make_url(postgres_db).set(username="chemists", password="pa55'word")
+    reader = open_store(reader_url.render_as_string(hide_password=False), read_only=True)
+    try:
+        assert store_stats(reader).molecules == 0
+    finally:
+        reader.dispose()
+    smiles = tmp_path / "hits.smi"
+    smiles.write_text("CCO\n")
+    url = reader_url.render_as_string(hide_password=False)
+    assert main(["store", "import", str(smiles), "--db", url]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "cannot execute INSERT in a read-only transaction" in err
+    assert len(err.splitlines()) == 1 and "[SQL:" not in err

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from molgen.store.engine import open_store
 from molgen.store.roles import create_readonly_role, readonly_url
 from molgen.store.schema import Base, Run
 from molgen.utils.errors import MolgenError
@@ -52,3 +53,15 @@ def test_readonly_role_refuses_bad_names_and_sqlite(owner: sa.Engine, tmp_path) 
         create_readonly_role(owner, 'x"; DROP ROLE postgres; --', "pw")
     with pytest.raises(MolgenError, match="need PostgreSQL"):
         create_readonly_role(sa.create_engine(f"sqlite:///{tmp_path / 's.db'}"), "r", "pw")
+
+
+def test_read_only_store_sessions_refuse_writes_even_as_the_owner(postgres_db: str) -> None:
+    open_store(postgres_db).dispose()  # create the schema as the owner
+    engine = open_store(postgres_db, read_only=True)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(Run)).scalar_one() == 0
+        with pytest.raises(DBAPIError, match="read-only transaction"), engine.begin() as conn:
+            conn.execute(sa.insert(Run).values(run_key="r9", created_at=datetime.now(UTC)))
+    finally:
+        engine.dispose()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from molgen.store.engine import open_store
 from molgen.store.ingest import RunInfo, ingest_scores
+from molgen.store.schema import SCHEMA_VERSION
 from molgen.store.stats import format_stats, store_stats
 from tests.unit.store.ingest_data import scored_moses
 
@@ -19,7 +20,7 @@ def test_empty_store(tmp_path: Path) -> None:
     assert (stats.molecules, stats.candidates, stats.runs) == (0, 0, 0)
     assert stats.families == {} and stats.per_run == []
     assert stats.first_candidate is None and stats.last_candidate is None
-    assert stats.backend == "sqlite" and stats.schema_revision == "0003"
+    assert stats.backend == "sqlite" and stats.schema_revision == SCHEMA_VERSION
     assert "candidates  0" in format_stats(stats)
     engine.dispose()
 
