@@ -104,11 +104,7 @@ def test_champion_flow_uses_the_model_the_alias_points_at(isolated, prefect_harn
     curate_flow(config, str(data))
     trained = train_flow(config, str(data), str(model_dir))
     client = MlflowClient()
-    client.create_registered_model("char_rnn")
-    version = client.create_model_version(
-        "char_rnn", f"{mlflow.get_run(trained['mlflow_run_id']).info.artifact_uri}/model",
-        run_id=trained["mlflow_run_id"],
-    )  # fmt: skip
+    version = mlflow.register_model(trained["logged_model_uri"], "char_rnn")  # the pyfunc model
     client.set_registered_model_alias("char_rnn", "champion", version.version)
     config_file = write_toml(config.model_dump(mode="json"), isolated / "champion.toml")
 
