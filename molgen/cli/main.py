@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from molgen.cli import commands, deploy, evaluation, query, serve, store
-from molgen.utils.errors import MolgenError
+from molgen.utils.errors import MolgenError, first_line
 
 __all__ = ["build_parser", "main"]
 
@@ -165,9 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _describe(exc: Exception) -> str:
     """One line for an unexpected error; a database error shows the server's own message,
     not the statement and parameters SQLAlchemy appends."""
-    original = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's
-    if isinstance(original, Exception) and str(original).strip():
-        return f"database error: {str(original).strip().splitlines()[0]}"
+    if isinstance(getattr(exc, "orig", None), BaseException):  # SQLAlchemy's DBAPIError
+        return f"database error: {first_line(exc)}"
     return f"{type(exc).__name__}: {exc}"
 
 

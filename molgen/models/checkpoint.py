@@ -25,7 +25,7 @@ from typing import Any
 import torch
 
 from molgen import __version__
-from molgen.utils.errors import InputError
+from molgen.utils.errors import InputError, first_line
 
 __all__ = ["SCHEMA_VERSION", "make_checkpoint", "read_checkpoint", "write_checkpoint"]
 
@@ -126,8 +126,7 @@ def read_checkpoint(path: str | Path, model_type: str | None = None) -> dict[str
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises assorted errors on foreign or corrupt files
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(path, f"not a molgen checkpoint ({first_line})") from None
+        raise InputError(path, f"not a molgen checkpoint ({first_line(exc)})") from None
     if not isinstance(checkpoint, dict) or not set(checkpoint) >= _CORE_KEYS:
         raise InputError(path, "not a molgen checkpoint (no model_type/schema_version header)")
     version = checkpoint["schema_version"]

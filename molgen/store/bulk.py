@@ -42,6 +42,7 @@ def copy_insert_new(
     digest = hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
     stage = _quoted(f"molgen_stage_{table.name}_{digest}")
     names = ", ".join(_quoted(c) for c in columns)
+    unique = ", ".join(_quoted(c) for c in key)
     driver = conn.connection.driver_connection
     with driver.cursor() as cursor:
         cursor.execute(
@@ -54,7 +55,6 @@ def copy_insert_new(
                 copy.write_row([row[c] for c in columns])
         cursor.execute(
             f"INSERT INTO {_quoted(table.name)} ({names}) SELECT {names} FROM {stage} "
-            f"ORDER BY {', '.join(_quoted(c) for c in key)} "
-            f"ON CONFLICT ({', '.join(_quoted(c) for c in key)}) DO NOTHING"
+            f"ORDER BY {unique} ON CONFLICT ({unique}) DO NOTHING"
         )
         return cursor.rowcount

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from molgen.utils.errors import MolgenError
+from molgen.utils.errors import MolgenError, first_line
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -191,6 +191,6 @@ def open_store(url: str | None = None, *, read_only: bool = False, upgrade: bool
             migrate.upgrade(engine)
     except OperationalError as exc:
         engine.dispose()
-        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        reason = first_line(exc)
         raise MolgenError(f"cannot open the store {public_url(engine)}: {reason}") from None
     return engine

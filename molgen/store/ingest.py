@@ -32,6 +32,7 @@ from molgen.store.fingerprints import batch_store_fingerprints, popcount
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
 from molgen.store.schema import Candidate, Molecule, Run
 from molgen.store.scored import Rejected, clean_scores, read_scored_file
+from molgen.utils.errors import first_line
 from molgen.utils.parallel import chunked, parallel_map
 
 __all__ = [
@@ -108,7 +109,7 @@ def _retrying(engine: Engine, work: Any) -> Any:
             transient = "deadlock" in text or "locked" in text or "serializ" in text
             if not transient or attempt == _RETRIES:
                 raise
-            logger.warning("retrying a store write (%s)", str(exc.orig).splitlines()[0])
+            logger.warning("retrying a store write (%s)", first_line(exc))
             time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
 

@@ -45,6 +45,7 @@ from molgen.store.search_filters import (
 from molgen.store.search_postgres import mol_screen, set_statement_timeout
 from molgen.store.search_sqlite import sqlite_deadline
 from molgen.store.search_structure import Structure, structure_page
+from molgen.utils.errors import first_line
 
 __all__ = [
     "Found",
@@ -242,9 +243,8 @@ def search_range(
     except DBAPIError as exc:
         if not (cartridge and query.smarts):
             raise
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise QueryError(
-            f"smarts: the database cannot search {query.smarts!r} ({reason})"
+            f"smarts: the database cannot search {query.smarts!r} ({first_line(exc)})"
         ) from None
     return Found(total, exact, rows)
 

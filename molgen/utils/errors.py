@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ConfigError", "InputError", "MolgenError"]
+__all__ = ["ConfigError", "InputError", "MolgenError", "first_line"]
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its type name when it has none.
+
+    A wrapped driver error (SQLAlchemy's ``DBAPIError.orig``) speaks for itself: its
+    message is used, without the SQL statement and parameters SQLAlchemy appends.
+    """
+    original = getattr(exc, "orig", None)
+    source = original if isinstance(original, BaseException) else exc
+    text = str(source).strip()
+    return text.splitlines()[0] if text else type(source).__name__
 
 
 class MolgenError(Exception):
