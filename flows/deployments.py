@@ -2,42 +2,112 @@
 
 ``prefect.yaml`` is the one declaration: ``prefect deploy`` reads it to register the
 deployments with a server for a worker, and :func:`load_deployments` reads the same file
-(validated and with its schedules built by the same Prefect code as ``prefect deploy``) to
-build :class:`~prefect.deployments.runner.RunnerDeployment` objects that ``molgen serve``
-runs on this machine.
+to build :class:`~prefect.deployments.runner.RunnerDeployment` objects that ``molgen serve``
+runs on this machine. Only Prefect's public API is used here: the entries are checked by
+:class:`DeploymentSpec` (the keys ``molgen serve`` reads, with ``prefect deploy``'s meaning)
+and the schedules are built with :mod:`prefect.schedules`. A test checks that Prefect's own
+``prefect deploy`` model accepts the same file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from prefect.cli.deploy._models import DeploymentConfig, RawScheduleConfig
-from prefect.cli.deploy._schedules import _schedule_config_to_deployment_schedule
 from prefect.deployments.runner import RunnerDeployment
 from prefect.flows import load_flow_from_entrypoint
-from pydantic import ValidationError
+from prefect.schedules import Cron, Interval, RRule, Schedule
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from molgen.utils.errors import InputError
+from molgen.utils.errors import InputError, first_line
 
-__all__ = ["PREFECT_FILE", "deployment_specs", "load_deployments", "schedules_of"]
+__all__ = [
+    "PREFECT_FILE",
+    "DeploymentSpec",
+    "ScheduleSpec",
+    "deployment_specs",
+    "load_deployments",
+]
 
 PREFECT_FILE = Path(__file__).resolve().parents[1] / "prefect.yaml"
 """The repository's ``prefect.yaml``."""
 
 
+class ScheduleSpec(BaseModel):
+    """One entry of a deployment's ``schedules``: exactly one of cron, interval (seconds or
+    a duration) or rrule, with the options ``prefect deploy`` accepts for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cron: str | None = None
+    interval: timedelta | None = None
+    rrule: str | None = None
+    timezone: str | None = None
+    anchor_date: datetime | None = None
+    day_or: bool = True
+    active: bool = True
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    slug: str | None = None
+    replaces: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_and_a_real_zone(self) -> ScheduleSpec:
+        if sum(kind is not None for kind in (self.cron, self.interval, self.rrule)) != 1:
+            raise ValueError("give exactly one of 'cron', 'interval' or 'rrule'")
+        if self.timezone is not None:
+            try:
+                ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown timezone {self.timezone!r}") from None
+        return self
+
+    def build(self) -> Schedule:
+        """The Prefect schedule (raises ``ValueError`` for an invalid cron or rrule)."""
+        common = {"timezone": self.timezone, "active": self.active, "slug": self.slug}
+        common["parameters"] = self.parameters
+        if self.cron is not None:
+            return Cron(self.cron, day_or=self.day_or, **common)
+        if self.interval is not None:
+            return Interval(self.interval, anchor_date=self.anchor_date, **common)
+        return RRule(self.rrule, **common)
+
+
+class DeploymentSpec(BaseModel):
+    """One entry of ``deployments``: the keys ``molgen serve`` reads. Keys that only
+    ``prefect deploy`` uses (``work_pool``, ``pull``, ...) are accepted and left to it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(min_length=1)
+    entrypoint: str = Field(min_length=1)
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    version: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    schedules: list[ScheduleSpec] = Field(default_factory=list)
+    paused: bool | None = None
+    concurrency_limit: int | None = Field(default=None, ge=1)
+
+    def built_schedules(self) -> list[Schedule]:
+        """The deployment's schedules as Prefect schedule objects."""
+        return [schedule.build() for schedule in self.schedules]
+
+
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
-def deployment_specs(path: str | Path = PREFECT_FILE) -> list[dict[str, Any]]:
-    """The ``deployments`` entries of a ``prefect.yaml``, checked as ``prefect deploy``
-    checks them, plus: every entry has a name and an entrypoint, names are unique, and every
-    schedule is exactly one of cron/interval/rrule with only known keys, and builds.
+def deployment_specs(path: str | Path = PREFECT_FILE) -> list[DeploymentSpec]:
+    """The ``deployments`` of a ``prefect.yaml``, checked: every entry has a name and an
+    entrypoint, names are unique, every schedule is exactly one of cron/interval/rrule with
+    only known keys and a real timezone, and builds.
 
     Raises:
         InputError: the file is missing, is not YAML, or an entry is invalid.
@@ -48,55 +118,45 @@ def deployment_specs(path: str | Path = PREFECT_FILE) -> list[dict[str, Any]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise InputError(path, f"not valid YAML: {first_line(exc)}") from None
     entries = data.get("deployments") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise InputError(path, "no 'deployments' list")
-    names: set[str] = set()
+    specs: list[DeploymentSpec] = []
     for entry in entries:
         name = entry.get("name") if isinstance(entry, dict) else None
         if not name or not entry.get("entrypoint"):
             raise InputError(path, f"deployment {name or '?'}: needs a name and an entrypoint")
-        if name in names:
+        if any(spec.name == name for spec in specs):
             raise InputError(path, f"deployment {name}: the name is used twice")
-        names.add(name)
         try:
-            DeploymentConfig.model_validate(entry)
-            for schedule in entry.get("schedules") or []:
-                RawScheduleConfig.model_validate(schedule)
-            schedules_of(entry)
+            spec = DeploymentSpec.model_validate(entry)
+            spec.built_schedules()
         except ValidationError as exc:
             raise InputError(path, f"deployment {name}: {_first_error(exc)}") from None
         except ValueError as exc:  # a schedule that does not build (an invalid cron, ...)
-            raise InputError(path, f"deployment {name}: {str(exc).splitlines()[0]}") from None
-    return entries
+            raise InputError(path, f"deployment {name}: {first_line(exc)}") from None
+        specs.append(spec)
+    return specs
 
 
-def schedules_of(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """A deployment entry's schedules as ``prefect deploy`` builds them: each a dict with a
-    ``schedule`` (a Cron, Interval or RRule schedule object) and its options."""
-    return [_schedule_config_to_deployment_schedule(s) for s in spec.get("schedules") or []]
-
-
-def _runner_deployment(spec: dict[str, Any], path: Path) -> RunnerDeployment:
+def _runner_deployment(spec: DeploymentSpec, path: Path) -> RunnerDeployment:
     """One entry as a RunnerDeployment of the flow at its entrypoint."""
-    name = spec["name"]
     try:
-        flow = load_flow_from_entrypoint(spec["entrypoint"], use_placeholder_flow=False)
+        flow = load_flow_from_entrypoint(spec.entrypoint, use_placeholder_flow=False)
     except Exception as exc:  # ScriptError, MissingFlowError, ImportError, ...
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
-            path, f"deployment {name}: cannot load {spec['entrypoint']}: {reason}"
+            path, f"deployment {spec.name}: cannot load {spec.entrypoint}: {first_line(exc)}"
         ) from None
     return flow.to_deployment(
-        name=name,
-        description=spec.get("description"),
-        tags=spec.get("tags") or [],
-        version=spec.get("version"),
-        parameters=spec.get("parameters") or {},
-        schedules=schedules_of(spec),
-        paused=spec.get("paused"),
-        concurrency_limit=spec.get("concurrency_limit"),
+        name=spec.name,
+        description=spec.description,
+        tags=spec.tags,
+        version=spec.version,
+        parameters=spec.parameters,
+        schedules=spec.built_schedules(),
+        paused=spec.paused,
+        concurrency_limit=spec.concurrency_limit,
     )
 
 
@@ -113,10 +173,10 @@ def load_deployments(
     """
     path = Path(path)
     specs = deployment_specs(path)
-    known = [spec["name"] for spec in specs]
+    known = [spec.name for spec in specs]
     unknown = [name for name in names or [] if name not in known]
     if unknown:
         raise InputError(
             path, f"no deployment named {', '.join(unknown)}; declared: {', '.join(known)}"
         )
-    return [_runner_deployment(s, path) for s in specs if not names or s["name"] in names]
+    return [_runner_deployment(s, path) for s in specs if not names or s.name in names]
