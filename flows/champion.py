@@ -18,11 +18,8 @@ import mlflow
 from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
-from flows.evaluate import evaluate_flow
-from flows.family import family_layout
-from flows.sample import sample_flow
+from flows.family import family_layout, sample_score_evaluate
 from flows.scheduled import load_config, run_folder
-from flows.score import score_flow
 from flows.store import pipeline_run, store_flow
 from molgen.data.dataset import CuratedDataset
 from molgen.models.checkpoint import read_checkpoint
@@ -88,23 +85,9 @@ def champion_flow(
         else:
             data = str(out / "data")
             curate_flow(config, data, parent_run_id=run_id)
-        sampled = sample_flow(
-            config, champion["checkpoint"], str(paths["samples"]), data, parent_run_id=run_id
+        sampled, scored, evaluated = sample_score_evaluate(
+            config, champion["checkpoint"], paths, data, run_id, label
         )
-        scored = score_flow(
-            config, str(paths["samples"]), str(paths["scores"]), data, parent_run_id=run_id
-        )
-        evaluated: dict[str, Any] = {}
-        if config.evaluate.enabled:
-            evaluated = evaluate_flow(
-                config,
-                str(paths["samples"]),
-                data,
-                str(paths["evaluation"]),
-                scores_path=str(paths["scores"]),
-                parent_run_id=run_id,
-                label=label,
-            )
         family = FamilyOutput(
             label=label,
             scores=paths["scores"],

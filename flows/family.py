@@ -16,7 +16,7 @@ from flows.train import train_flow
 from molgen.config import PipelineConfig
 from molgen.tracking import log_config, log_metrics
 
-__all__ = ["EVALUATION_HEADLINE", "family_flow", "family_layout"]
+__all__ = ["EVALUATION_HEADLINE", "family_flow", "family_layout", "sample_score_evaluate"]
 
 EVALUATION_HEADLINE = ("FCD/Test", "SNN/Test", "IntDiv", "Filters", "Novelty")
 """Evaluation metrics (MOSES names) copied into a family's headline metrics."""
@@ -31,6 +31,37 @@ def family_layout(out_dir: str | Path) -> dict[str, Path]:
         "scores": out / "scores.parquet",
         "evaluation": out / "evaluation.json",
     }
+
+
+def sample_score_evaluate(
+    config: PipelineConfig,
+    checkpoint: str,
+    paths: dict[str, Path],
+    data_dir: str,
+    run_id: str,
+    label: str,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Sample from ``checkpoint``, score the samples and (unless the config turns it off)
+    evaluate them, into a family's ``paths``, each stage nested under ``run_id``.
+
+    Returns:
+        The sample, score and evaluate results (the last empty when evaluation is off).
+    """
+    samples, scores = str(paths["samples"]), str(paths["scores"])
+    sampled = sample_flow(config, checkpoint, samples, data_dir, parent_run_id=run_id)
+    scored = score_flow(config, samples, scores, data_dir, parent_run_id=run_id)
+    evaluated: dict[str, Any] = {}
+    if config.evaluate.enabled:
+        evaluated = evaluate_flow(
+            config,
+            samples,
+            data_dir,
+            str(paths["evaluation"]),
+            scores_path=scores,
+            parent_run_id=run_id,
+            label=label,
+        )
+    return sampled, scored, evaluated
 
 
 @flow(name="family", flow_run_name="{label}")
@@ -64,23 +95,9 @@ def family_flow(
         log_config(config.sample, "sample.")
         data = data_dir
         trained = train_flow(config, data, str(paths["model"]), resume=True, parent_run_id=run_id)
-        sampled = sample_flow(
-            config, str(paths["model"]), str(paths["samples"]), data, parent_run_id=run_id
+        sampled, scored, evaluated = sample_score_evaluate(
+            config, str(paths["model"]), paths, data, run_id, label
         )
-        scored = score_flow(
-            config, str(paths["samples"]), str(paths["scores"]), data, parent_run_id=run_id
-        )
-        evaluated: dict[str, Any] = {}
-        if config.evaluate.enabled:
-            evaluated = evaluate_flow(
-                config,
-                str(paths["samples"]),
-                data,
-                str(paths["evaluation"]),
-                scores_path=str(paths["scores"]),
-                parent_run_id=run_id,
-                label=label,
-            )
         headline = {
             "validity": sampled.get("validity"),
             "uniqueness": sampled.get("uniqueness"),

@@ -2,7 +2,7 @@
 
 :func:`dask_task_runner` turns a ``[dask]`` config section into a ``DaskTaskRunner``: the
 named scheduler, or a local cluster started for the flow run. :func:`task_mapper` is the
-:data:`molgen.scaleout.Mapper` the library's chunked stages take: it submits each chunk as
+:data:`molgen.utils.scaleout.Mapper` the library's chunked stages take: it submits each chunk as
 one Prefect task (to the flow run's task runner, so to Dask) and yields the results in
 submission order, with at most ``max_pending`` chunks in flight.
 """
@@ -17,7 +17,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
-from molgen.scaleout import DaskConfig, Mapper
+from molgen.utils.scaleout import DaskConfig, Mapper
 
 __all__ = ["dask_task_runner", "task_mapper"]
 

@@ -16,11 +16,11 @@ from molgen.models.base import ModelConfig
 from molgen.models.registry import model_config_class
 from molgen.registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.sampling.config import SampleConfig
-from molgen.scaleout import DaskConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
 from molgen.training.config import TrainConfig
 from molgen.utils.config import StrictModel, load_toml
+from molgen.utils.scaleout import DaskConfig
 
 __all__ = [
     "DaskConfig",

@@ -32,9 +32,9 @@ from molgen.data.process import ChunkResult, ChunkSettings, process_item
 from molgen.data.readers import iter_source_chunks, source_format
 from molgen.data.split import random_split, scaffold_split
 from molgen.data.summary import ReasonCounter, describe
-from molgen.scaleout import Mapper
 from molgen.utils.errors import ConfigError, InputError
 from molgen.utils.parallel import parallel_map
+from molgen.utils.scaleout import Mapper
 
 __all__ = ["OUTPUT_FILES", "REJECT_SCHEMA", "SPLIT_RULE", "curate"]
 

@@ -1,6 +1,6 @@
 """Scoring a file chunk by chunk, for inputs too large for one process or one machine.
 
-The input is streamed in chunks of rows; a ``Mapper`` (see :mod:`molgen.scaleout`) computes
+The input is streamed in chunks of rows; a ``Mapper`` (see :mod:`molgen.utils.scaleout`) computes
 each chunk's RDKit properties wherever it runs them (local processes, a Dask cluster) and
 yields them in order. Novelty (the training set stays here) and the composite score are
 added here, and each finished chunk is appended to the output file, so neither this process
@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from molgen.data.readers import iter_source_chunks
-from molgen.scaleout import Mapper
 from molgen.scoring.config import ScoreConfig
 from molgen.scoring.score import OUTPUT_SUFFIXES, Scorer, property_table
 from molgen.utils.errors import InputError
 from molgen.utils.parallel import parallel_map
+from molgen.utils.scaleout import Mapper
 
 __all__ = ["ScoreTableWriter", "chunk_properties", "score_file_chunked"]
 

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from molgen.data.dataset import CuratedDataset
-from molgen.scaleout import Mapper
 from molgen.scoring.chunked import score_file_chunked
 from molgen.scoring.config import ScoreConfig
 from molgen.scoring.score import score_file
+from molgen.utils.scaleout import Mapper
 
 __all__ = ["score_to_file", "summarize_scores"]
 
@@ -58,7 +58,7 @@ def score_to_file(
         config: the composite score and parallelism.
         train_data: a curated dataset directory; when given, ``novel`` is filled in.
         smiles_column: SMILES column of tabular inputs.
-        mapper: runs each chunk's properties (see :mod:`molgen.scaleout`); None scores
+        mapper: runs each chunk's properties (see :mod:`molgen.utils.scaleout`); None scores
             the whole file in this process and its local workers.
         chunk_size: rows per chunk with a mapper (default ``config.chunk_size``).
 
