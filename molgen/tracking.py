@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from molgen.models.base import MetricLogger
 from molgen.utils.config import flatten
-from molgen.utils.errors import InputError, MolgenError
+from molgen.utils.errors import InputError, MolgenError, first_line
 from molgen.utils.runtime import environment_tags
 
 __all__ = [
@@ -95,7 +95,7 @@ def configure_tracking(tracking_uri: str | None, experiment: str, timeout: float
     try:
         mlflow.set_experiment(experiment)
     except Exception as exc:  # MLflow raises many types for an unreachable store
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        reason = first_line(exc)
         raise MolgenError(
             f"MLflow tracking store {mlflow.get_tracking_uri()} is not usable: {reason}"
         ) from None
@@ -195,7 +195,7 @@ def resolve_model_path(model: str) -> Path:
         try:
             local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model))
         except Exception as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            reason = first_line(exc)
             raise InputError(model, f"cannot fetch model from MLflow: {reason}") from None
     else:
         local = Path(model)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from molgen.data.tokenizer import Vocabulary
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import make_checkpoint, read_checkpoint, write_checkpoint
-from molgen.utils.errors import InputError
+from molgen.utils.errors import InputError, first_line
 from molgen.utils.runtime import resolve_device
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -169,7 +169,7 @@ class TokenGenerator:
         try:
             generator = cls.from_checkpoint(checkpoint, device=device)
         except (ValidationError, ValueError, RuntimeError, KeyError) as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            reason = first_line(exc)
             raise InputError(path, f"inconsistent {cls.model_type} checkpoint: {reason}") from None
         generator.data_hash = str(checkpoint.get("data_hash", ""))
         return generator

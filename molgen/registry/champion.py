@@ -19,16 +19,11 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from molgen.registry.config import RegistryConfig
-from molgen.utils.errors import MolgenError
+from molgen.utils.errors import MolgenError, first_line
 
 __all__ = ["beats", "check_registry", "metric_tag", "register_family_model"]
 
 logger = logging.getLogger(__name__)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def metric_tag(metric: str) -> str:
@@ -60,7 +55,7 @@ def check_registry() -> None:
         MlflowClient().search_registered_models(max_results=1)
     except Exception as exc:  # MLflow raises many types for stores without a registry
         raise MolgenError(
-            f"MLflow model registry {uri} is not usable ({_first_line(exc)}); [registry] needs "
+            f"MLflow model registry {uri} is not usable ({first_line(exc)}); [registry] needs "
             "a database-backed store (sqlite:///mlflow.db, postgresql://...) or a tracking "
             "server; set tracking.tracking_uri, or [registry] enabled = false"
         ) from None
@@ -121,7 +116,7 @@ def register_family_model(
     try:
         registered = mlflow.register_model(model_uri, name, tags=version_tags)
     except Exception as exc:  # MLflow raises many types; the user needs one line
-        raise MolgenError(f"cannot register {model_uri} as {name!r}: {_first_line(exc)}") from None
+        raise MolgenError(f"cannot register {model_uri} as {name!r}: {first_line(exc)}") from None
     promoted = beats(value, previous_value, config.direction)
     if promoted:
         client.set_registered_model_alias(name, config.alias, registered.version)

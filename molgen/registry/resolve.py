@@ -10,7 +10,7 @@ from mlflow.tracking import MlflowClient
 from molgen.models.base import Generator
 from molgen.models.loading import load_generator
 from molgen.tracking import resolve_model_path
-from molgen.utils.errors import InputError
+from molgen.utils.errors import InputError, first_line
 
 __all__ = ["load_generator_from_uri", "pin_model_version", "registered_name"]
 
@@ -32,7 +32,7 @@ def pin_model_version(model_uri: str) -> str:
     try:
         version = MlflowClient().get_model_version_by_alias(match["name"], match["alias"])
     except Exception as exc:  # MlflowException (unknown name/alias) or a connection error
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         raise InputError(model_uri, f"cannot resolve the alias: {reason}") from None
     return f"models:/{match['name']}/{version.version}"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from molgen.utils.errors import InputError
+from molgen.utils.errors import InputError, first_line
 from molgen.utils.hashing import hash_files
 
 __all__ = ["FamilyOutput", "RunInfo", "file_run", "read_run_dir"]
@@ -85,7 +85,7 @@ def _mlflow_runs(uri: str | None, run_ids: list[str]) -> dict[str, Any]:
         client = MlflowClient(tracking_uri=uri)
         return {run_id: client.get_run(run_id) for run_id in run_ids if run_id}
     except Exception as exc:  # a moved or deleted tracking store is not an import error
-        logger.warning("no MLflow provenance from %s: %s", uri, str(exc).splitlines()[0])
+        logger.warning("no MLflow provenance from %s: %s", uri, first_line(exc))
         return {}
 
 
