@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
+from prefect.client.schemas.sorting import FlowRunSort
 
 from flows.evaluate import mlflow_metric_name
 from flows.pipeline import pipeline
 from molgen.evaluation.evaluate import METRIC_NAMES
 from molgen.tracking import resolve_model_path
 from tests.pipeline_configs import tiny_config
+from tests.prefect_runs import newest_task_runs, stage_of, wait_for_new_task_runs
 
 pytestmark = pytest.mark.slow
 
@@ -32,15 +33,7 @@ STAGE_TASKS = {
 def _flow_runs() -> list:
     async def read():
         async with get_client() as client:
-            return await client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_ASC)
-
-    return asyncio.run(read())
-
-
-def _task_runs() -> list:
-    async def read():
-        async with get_client() as client:
-            return await client.read_task_runs(limit=200, sort=TaskRunSort.EXPECTED_START_TIME_ASC)
+            return await client.read_flow_runs(limit=200, sort=FlowRunSort.START_TIME_DESC)
 
     return asyncio.run(read())
 
@@ -144,12 +137,13 @@ def test_pipeline_end_to_end(workdir, prefect_harness):
     assert len(flow_names) >= 6
 
     # A rerun with the same inputs skips every finished stage.
-    before = {r.id for r in _task_runs()}
+    before = {r.id for r in newest_task_runs()}
     summary2 = pipeline(config, str(out))
     assert summary2["metrics"] == summary["metrics"]
     assert summary2["store"]["families"]["char_rnn"]["candidates_inserted"] == 0
-    new_tasks = [t for t in _task_runs() if t.id not in before]
-    stage_tasks = [t for t in new_tasks if t.name.rsplit("-", 1)[0] in STAGE_TASKS]
+    stage_tasks = wait_for_new_task_runs(
+        before, lambda t: stage_of(t) in STAGE_TASKS, len(STAGE_TASKS)
+    )
     states = [(t.name, t.state.name) for t in stage_tasks]
     assert len(stage_tasks) == len(STAGE_TASKS), states
     assert all(t.state.name == "Cached" for t in stage_tasks), states

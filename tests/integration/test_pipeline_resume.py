@@ -4,21 +4,19 @@ are reused from the stage cache, not recomputed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.sorting import TaskRunSort
 
 from flows.pipeline import pipeline
 from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
 from molgen.models.vae import VAEConfig, VAEGenerator
 from tests.pipeline_configs import tiny_config
+from tests.prefect_runs import newest_task_runs, stage_of, wait_for_new_task_runs
 
 pytestmark = pytest.mark.slow
 
@@ -29,14 +27,6 @@ FINISHED_STAGES = {
     "score-molecules": "score",
     "evaluate-samples": "evaluate",
 }
-
-
-def _task_runs() -> list:
-    async def read():
-        async with get_client() as client:
-            return await client.read_task_runs(limit=200, sort=TaskRunSort.EXPECTED_START_TIME_DESC)
-
-    return asyncio.run(read())
 
 
 def _closed_port() -> int:
@@ -82,17 +72,15 @@ def test_a_rerun_resumes_at_the_failed_stage(workdir, prefect_harness, monkeypat
 
     # The store is back (the same config; the environment now names a reachable store).
     monkeypatch.setenv("MOLGEN_DB_URL", str(workdir / "store.db"))
-    before = {task.id for task in _task_runs()}
+    before = {task.id for task in newest_task_runs()}
     summary = pipeline(config, str(out))
 
     # The finished stages were reused: Prefect reports them Cached, and none of their
     # outputs (or done-markers) was rewritten.
-    new = [task for task in _task_runs() if task.id not in before]
-    stages = {
-        FINISHED_STAGES[name]: task.state.name
-        for task in new
-        if (name := task.name.rsplit("-", 1)[0]) in FINISHED_STAGES
-    }
+    new = wait_for_new_task_runs(
+        before, lambda t: stage_of(t) in FINISHED_STAGES, len(FINISHED_STAGES)
+    )
+    stages = {FINISHED_STAGES[stage_of(task)]: task.state.name for task in new}
     assert stages == dict.fromkeys(FINISHED_STAGES.values(), "Cached"), stages
     assert _outputs(out) == finished
 
@@ -147,13 +135,12 @@ def test_a_family_that_failed_resumes_while_the_finished_one_is_reused(workdir, 
     vae_path.parent.mkdir()
     VAEGenerator.for_training(vae, train_smiles, device="cpu").save(vae_path)
 
-    before = {task.id for task in _task_runs()}
+    before = {task.id for task in newest_task_runs()}
     summary = pipeline(config, str(out))
     states: dict[str, list[str]] = {}
-    for task in _task_runs():
-        stage = FINISHED_STAGES.get(task.name.rsplit("-", 1)[0])
-        if task.id not in before and stage:
-            states.setdefault(stage, []).append(task.state.name)
+    # curate once, then train, sample and score for each of the two families
+    for task in wait_for_new_task_runs(before, lambda t: stage_of(t) in FINISHED_STAGES, 7):
+        states.setdefault(FINISHED_STAGES[stage_of(task)], []).append(task.state.name)
     # Curate and the CharRNN's stages come from the cache; the LatentGAN's run now.
     assert {stage: sorted(names) for stage, names in states.items()} == {
         "curate": ["Cached"],
