@@ -55,7 +55,6 @@ def serve(args: argparse.Namespace) -> None:
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit", "must be at least 1")
     os.chdir(path.parent)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per API request
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

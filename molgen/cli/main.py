@@ -176,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per Prefect API call
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     try:
         args.handler(args)
