@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import torch
 pytest_plugins = ["tests.store_fixtures"]  # PostgreSQL with the RDKit cartridge
 
 DATA = Path(__file__).parent / "data"
+
+# The Prefect servers the tests start would try to send telemetry (no internet here).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 DEVICES = [
     "cpu",

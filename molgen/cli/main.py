@@ -178,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per Prefect API call
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # A Prefect server started for a run would phone home at start-up (an error line
+    # behind a firewall); set PREFECT_SERVER_ANALYTICS_ENABLED=true to allow it.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         args.handler(args)
     except MolgenError as exc:
