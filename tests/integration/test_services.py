@@ -6,13 +6,16 @@ the Prefect server on PostgreSQL. Skipped only when PostgreSQL is not installed.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -165,15 +168,27 @@ def test_mlflow_server_on_postgres_records_runs_and_serves_artifacts(services, t
     assert names == ["over-http"]
 
 
-def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(services, tmp_path):
-    from prefect import flow
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-    from prefect.client.schemas.sorting import FlowRunSort
+@dataclass
+class PrefectServer:
+    """The compose file's Prefect server on PostgreSQL, set up as its worker sets it up."""
+
+    api: str
+    database: str
+    env: dict[str, str]
+    """The environment of a process that talks to the server from the checkout."""
+    worker: list[str]
+    """The compose worker's final command, without ``exec``."""
+
+
+@pytest.fixture(scope="module")
+def prefect_server(services, tmp_path_factory) -> Iterator[PrefectServer]:
+    """``prefect server start`` with the compose file's command and database, then the
+    compose worker's own set-up steps: the work pool, then ``prefect deploy --all``."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.deployments import PREFECT_FILE
 
+    tmp_path = tmp_path_factory.mktemp("prefect-server")
     spec = services.service("prefect-server")
     database = services.local(spec["environment"]["PREFECT_API_DATABASE_CONNECTION_URL"])
     assert database.startswith("postgresql+asyncpg://prefect:")
@@ -187,6 +202,34 @@ def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(service
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
     }
     api = f"http://127.0.0.1:{port}/api"
+    client_env = {**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PREFECT_FILE.parent)}
+    with (
+        server(command, f"{api}/health", env, tmp_path / "prefect.log"),
+        temporary_settings({PREFECT_API_URL: api}),
+    ):
+        script = services.service("worker")["command"][-1]
+        steps = [step.strip().split() for step in script.split("&&")]
+        setup = steps[:-1]
+        assert [step[:2] for step in setup] == [
+            ["prefect", "work-pool"],
+            ["prefect", "--no-prompt"],
+        ]
+        for step in setup:
+            done = subprocess.run(
+                [str(BIN / "prefect"), *step[1:]], cwd=PREFECT_FILE.parent, env=client_env,
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        worker = steps[-1]
+        assert worker[:3] == ["exec", "prefect", "worker"]
+        yield PrefectServer(api, database, client_env, worker[1:])
+
+
+def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(prefect_server):
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
 
     @flow(name="services-check")
     def add(a: int, b: int) -> int:
@@ -210,35 +253,62 @@ def test_prefect_server_on_postgres_runs_flows_and_schedules_deployments(service
                 await asyncio.sleep(1)
             return done, scheduled
 
-    with (
-        server(command, f"{api}/health", env, tmp_path / "prefect.log"),
-        temporary_settings({PREFECT_API_URL: api}),
-    ):
-        assert add(2, 3) == 5
-        # The compose worker's own set-up: the work pool, then `prefect deploy --all`.
-        script = services.service("worker")["command"][-1]
-        setup = [step.strip().split() for step in script.split("&&")][:-1]
-        assert [step[:2] for step in setup] == [
-            ["prefect", "work-pool"],
-            ["prefect", "--no-prompt"],
-        ]
-        for step in setup:
-            done = subprocess.run(
-                [str(BIN / "prefect"), *step[1:]],
-                cwd=PREFECT_FILE.parent,
-                env={**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PREFECT_FILE.parent)},
-                capture_output=True, text=True, timeout=300,
-            )  # fmt: skip
-            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        daily = asyncio.run(deployment_id("champion/daily"))
-        done, scheduled = asyncio.run(read(daily))
+    assert add(2, 3) == 5
+    daily = asyncio.run(deployment_id("champion/daily"))
+    done, scheduled = asyncio.run(read(daily))
     assert [r.state.name for r in done if r.deployment_id is None] == ["Completed"]
     assert scheduled, "the scheduler created no runs of the daily deployment"
     assert all(r.state.is_scheduled() for r in scheduled)
     assert {r.expected_start_time.hour for r in scheduled} == {5}
     assert all(r.parameters["model_uri"] == "models:/char_rnn@champion" for r in scheduled)
-    engine = sa.create_engine(database.replace("+asyncpg", "+psycopg"))
+    engine = sa.create_engine(prefect_server.database.replace("+asyncpg", "+psycopg"))
     with engine.connect() as conn:
         flows = conn.execute(sa.text("SELECT name FROM flow")).scalars().all()
     engine.dispose()
     assert {"services-check", "champion"} <= set(flows)
+
+
+def test_the_compose_worker_runs_a_deployment_run(prefect_server, tmp_path):
+    """A run of the curate deployment, created through the API as ``prefect deployment run``
+    creates it, is picked up and completed by the compose worker's own command (polling
+    once), which runs the flow in a new process from the checkout."""
+    from prefect.client.orchestration import get_client
+
+    from flows.deployments import PREFECT_FILE
+
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        f'[curate]\nsources = ["{PREFECT_FILE.parent / "tests" / "data" / "tiny.smi"}"]\n'
+        f'n_jobs = 1\n[tracking]\ntracking_uri = "sqlite:///{tmp_path / "mlflow.db"}"\n'
+    )
+    out = tmp_path / "curated"
+
+    async def create():
+        async with get_client() as client:
+            deployment = await client.read_deployment_by_name("scheduled-curate/curate")
+            parameters = {"config_file": str(config), "out_dir": str(out)}
+            return await client.create_flow_run_from_deployment(
+                deployment.id, parameters=parameters
+            )
+
+    async def read(run_id):
+        async with get_client() as client:
+            return await client.read_flow_run(run_id)
+
+    created = asyncio.run(create())
+    worker = [str(BIN / "prefect"), *prefect_server.worker[1:]]
+    worker = [arg for arg in worker if arg != "--with-healthcheck"] + ["--run-once"]
+    env = {**prefect_server.env, "MOLGEN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        worker, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    run = asyncio.run(read(created.id))
+    for _ in range(30):  # the final state may be recorded just after the worker exits
+        if run.state.is_final():
+            break
+        time.sleep(1)
+        run = asyncio.run(read(created.id))
+    assert run.state.is_completed(), (run.state, done.stderr[-2000:])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["input"] == summary["kept"] + summary["rejected"] > 0
