@@ -55,7 +55,7 @@ class ScheduleSpec(BaseModel):
     replaces: str | None = None
 
     @model_validator(mode="after")
-    def _one_kind_and_a_real_zone(self) -> ScheduleSpec:
+    def _one_kind_a_real_zone_and_it_builds(self) -> ScheduleSpec:
         if sum(kind is not None for kind in (self.cron, self.interval, self.rrule)) != 1:
             raise ValueError("give exactly one of 'cron', 'interval' or 'rrule'")
         if self.timezone is not None:
@@ -63,12 +63,17 @@ class ScheduleSpec(BaseModel):
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown timezone {self.timezone!r}") from None
+        self.build()  # an invalid cron or rrule raises ValueError here
         return self
 
     def build(self) -> Schedule:
-        """The Prefect schedule (raises ``ValueError`` for an invalid cron or rrule)."""
-        common = {"timezone": self.timezone, "active": self.active, "slug": self.slug}
-        common["parameters"] = self.parameters
+        """The Prefect schedule."""
+        common = {
+            "timezone": self.timezone,
+            "active": self.active,
+            "slug": self.slug,
+            "parameters": self.parameters,
+        }
         if self.cron is not None:
             return Cron(self.cron, day_or=self.day_or, **common)
         if self.interval is not None:
@@ -107,7 +112,7 @@ def _first_error(exc: ValidationError) -> str:
 def deployment_specs(path: str | Path = PREFECT_FILE) -> list[DeploymentSpec]:
     """The ``deployments`` of a ``prefect.yaml``, checked: every entry has a name and an
     entrypoint, names are unique, every schedule is exactly one of cron/interval/rrule with
-    only known keys and a real timezone, and builds.
+    only known keys and a real timezone, and builds (:class:`ScheduleSpec`).
 
     Raises:
         InputError: the file is missing, is not YAML, or an entry is invalid.
@@ -131,11 +136,8 @@ def deployment_specs(path: str | Path = PREFECT_FILE) -> list[DeploymentSpec]:
             raise InputError(path, f"deployment {name}: the name is used twice")
         try:
             spec = DeploymentSpec.model_validate(entry)
-            spec.built_schedules()
         except ValidationError as exc:
             raise InputError(path, f"deployment {name}: {_first_error(exc)}") from None
-        except ValueError as exc:  # a schedule that does not build (an invalid cron, ...)
-            raise InputError(path, f"deployment {name}: {first_line(exc)}") from None
         specs.append(spec)
     return specs
 

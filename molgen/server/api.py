@@ -120,7 +120,7 @@ class SmilesDepictParams(DepictParams):
 
 async def _svg(state: ServerState, smiles: str, params: DepictParams, error: str) -> Response:
     """The SVG response for ``smiles``, or a 400 with ``error`` if RDKit cannot draw it."""
-    options = params.model_dump(include={"smarts", "alerts", "width", "height"})
+    options = params.model_dump(include=set(DepictParams.model_fields))
     svg = await state.run(depict_svg, smiles, **options)
     if svg is None:
         raise HTTPException(400, error)
