@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # PostgreSQL with the RDKit cartridge for the candidate store's tests and benchmarks.
 #
-#   scripts/postgres.sh install          apt-install postgresql-15 + postgresql-15-rdkit when
-#                                        the cartridge is missing (root only; else a note)
+#   scripts/postgres.sh install          provision postgresql-15 + postgresql-15-rdkit (apt, as
+#                                        root, when missing), repair the cartridge's extension
+#                                        script (docker/postgres/repair-rdkit-cartridge.sh) and
+#                                        prove it: CREATE EXTENSION rdkit, a substructure and a
+#                                        similarity query on a scratch cluster. Exit 1 with one
+#                                        line saying why when any of it fails.
 #   scripts/postgres.sh start DIR [PORT] a throwaway cluster in DIR (created if needed) on PORT
 #                                        (default: a free one), database "molgen" with the
 #                                        rdkit extension; prints its SQLAlchemy URL
@@ -16,6 +20,7 @@ set -euo pipefail
 PG_VERSION="${PG_VERSION:-15}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_VERSION/bin}"
 CARTRIDGE="/usr/share/postgresql/$PG_VERSION/extension/rdkit.control"
+REPAIR="$(cd "$(dirname "$0")/../docker/postgres" && pwd)/repair-rdkit-cartridge.sh"
 DB_NAME="molgen"
 
 die() { echo "postgres.sh: $*" >&2; exit 1; }
@@ -31,22 +36,63 @@ free_port() {
     "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+package_version() {
+    dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not from a package"
+}
+
 cmd_install() {
-    if [ -x "$PG_BIN/initdb" ] && [ -f "$CARTRIDGE" ]; then
-        echo "postgres.sh: PostgreSQL $PG_VERSION with the RDKit cartridge is installed" >&2
-        return 0
+    if ! [ -x "$PG_BIN/initdb" ] || ! [ -f "$CARTRIDGE" ]; then
+        [ "$(id -u)" = 0 ] || die "cannot provision PostgreSQL $PG_VERSION with the RDKit" \
+            "cartridge: $PG_BIN/initdb or $CARTRIDGE is missing and only root can apt-get" \
+            "install postgresql-$PG_VERSION postgresql-$PG_VERSION-rdkit (running as $(id -un))"
+        command -v apt-get >/dev/null || die "cannot provision PostgreSQL $PG_VERSION with the" \
+            "RDKit cartridge: $CARTRIDGE is missing and there is no apt-get on this machine"
+        echo "postgres.sh: installing postgresql-$PG_VERSION postgresql-$PG_VERSION-rdkit" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        local log
+        log="$(mktemp)"
+        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+            "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-rdkit"; } >"$log" 2>&1; then
+            die "cannot provision PostgreSQL $PG_VERSION with the RDKit cartridge: apt-get" \
+                "failed: $(grep -E '^(E|W):' "$log" | tail -n 1 || tail -n 1 "$log")"
+        fi
+        rm -f "$log"
+        [ -f "$CARTRIDGE" ] || die "apt installed no $CARTRIDGE"
     fi
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-        echo "postgres.sh: PostgreSQL $PG_VERSION + RDKit cartridge missing and cannot" \
-            "apt-get install as $(id -un); the PostgreSQL tests will be skipped" >&2
-        return 0
+    # Debian's cartridge script needs a two-line repair on PostgreSQL >= 15.20 (see the
+    # repair script's header and the README); a no-op once the script is correct.
+    "$REPAIR" /usr/share/postgresql/"$PG_VERSION"/extension/rdkit--*.sql || exit 1
+    prove_cartridge
+}
+
+prove_cartridge() {
+    # CREATE EXTENSION rdkit and one substructure and one similarity query on a scratch
+    # cluster, so a broken cartridge fails here in one line, not in every store test.
+    local dir answer versions
+    versions="PostgreSQL $(package_version "postgresql-$PG_VERSION")"
+    versions+=", postgresql-$PG_VERSION-rdkit $(package_version "postgresql-$PG_VERSION-rdkit")"
+    dir="$(mktemp -d /tmp/molgen-pg-check.XXXXXX)"
+    if ! "$0" start "$dir" >/dev/null 2>"$dir.err"; then
+        "$0" stop "$dir" >/dev/null 2>&1 || true
+        local why
+        why="$(tail -n 1 "$dir.err")"
+        rm -rf "$dir" "$dir.err"
+        die "the RDKit cartridge does not work on $versions: ${why#postgres.sh: }"
     fi
-    echo "postgres.sh: installing postgresql-$PG_VERSION postgresql-$PG_VERSION-rdkit" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends \
-        "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-rdkit" >/dev/null
-    [ -f "$CARTRIDGE" ] || die "apt installed no $CARTRIDGE"
+    answer="$(as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$(cat "$dir/port")" -U postgres \
+        -d "$DB_NAME" -qAt -v ON_ERROR_STOP=1 -c "SELECT
+            'Oc1ccccc1'::mol @> 'c1ccccc1'::qmol,
+            round(tanimoto_sml(morganbv_fp('Oc1ccccc1'::mol), morganbv_fp('Nc1ccccc1'::mol))::numeric, 3),
+            (SELECT extversion FROM pg_extension WHERE extname = 'rdkit')" 2>&1)" || answer="error: $answer"
+    "$0" stop "$dir" >/dev/null 2>&1 || true
+    rm -rf "$dir" "$dir.err"
+    # Phenol contains benzene; Morgan r=2 Tanimoto of phenol and aniline is 6/16 in RDKit.
+    case "$answer" in
+        "t|0.375|"*) echo "postgres.sh: $versions, rdkit extension ${answer##*|}: CREATE" \
+            "EXTENSION, substructure and similarity queries work" >&2 ;;
+        *) die "the RDKit cartridge does not answer correctly on $versions:" \
+            "$(echo "$answer" | tr '\n' ' ')" ;;
+    esac
 }
 
 url_of() {
@@ -73,9 +119,13 @@ cmd_start() {
         start >/dev/null || die "server did not start (see $dir/data/server.log)"
     as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
         -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB_NAME" >/dev/null
-    as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$DB_NAME" -qAt \
-        -v ON_ERROR_STOP=1 -c "CREATE EXTENSION IF NOT EXISTS rdkit" >/dev/null
     echo "$port" >"$dir/port"
+    local failed
+    if ! failed="$(as_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$DB_NAME" \
+        -qAt -v ON_ERROR_STOP=1 -c "CREATE EXTENSION IF NOT EXISTS rdkit" 2>&1 >/dev/null)"; then
+        cmd_stop "$dir" >/dev/null 2>&1 || true
+        die "CREATE EXTENSION rdkit failed: $(echo "$failed" | head -n 1)"
+    fi
     url_of "$dir"
 }
 

@@ -5,7 +5,9 @@
 SQLAlchemy URL of its ``molgen`` database, which has the ``rdkit`` extension. Tests that
 need an empty database of their own take ``postgres_db``, a fresh database per test
 (or use :func:`fresh_database` for a wider scope).
-The tests are skipped only when the PostgreSQL binaries are not installed at all.
+PostgreSQL is a real component the suite provisions (``scripts/test.sh`` runs
+``scripts/postgres.sh install``), so a missing or broken server fails the tests that need it
+with one line saying why; it never skips them.
 """
 
 from __future__ import annotations
@@ -26,23 +28,35 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 _COUNTER = itertools.count()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """URL (``postgresql+psycopg://...``) of a session-wide PostgreSQL with the cartridge."""
+def require_postgres() -> None:
+    """Fail the calling test in one line when PostgreSQL's binaries are not installed."""
     if not (PG_BIN / "initdb").exists():
-        pytest.skip(
-            f"PostgreSQL is not installed ({PG_BIN}/initdb missing; "
-            "run scripts/postgres.sh install as root)"
+        pytest.fail(
+            f"PostgreSQL is not installed ({PG_BIN}/initdb is missing): run "
+            "scripts/postgres.sh install as root, or the README's test command",
+            pytrace=False,
         )
-    folder = tempfile.mkdtemp(prefix="molgen-pg-")  # not under pytest's root-only tmp dir
+
+
+def start_cluster(folder: str) -> str:
+    """Start a throwaway cluster in ``folder`` with ``scripts/postgres.sh start`` and return
+    its URL; fail the calling test in one line (the script's own) when it does not start."""
+    require_postgres()
     started = subprocess.run(
         [str(SCRIPT), "start", folder], capture_output=True, text=True, timeout=120
     )
     if started.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise RuntimeError(f"could not start PostgreSQL: {started.stderr.strip()}")
+        why = (started.stderr.strip().splitlines() or ["no message"])[-1]
+        pytest.fail(f"could not start PostgreSQL: {why}", pytrace=False)
+    return started.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL (``postgresql+psycopg://...``) of a session-wide PostgreSQL with the cartridge."""
+    folder = tempfile.mkdtemp(prefix="molgen-pg-")  # not under pytest's root-only tmp dir
     try:
-        yield started.stdout.strip().splitlines()[-1]
+        yield start_cluster(folder)
     finally:
         subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)

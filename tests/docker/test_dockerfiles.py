@@ -74,9 +74,14 @@ def test_cuda_image_is_based_on_an_nvidia_cuda_runtime_tag():
     assert index.endswith("/cu" + image.split(":")[1].split(".")[0] + image.split(".")[1])
 
 
-def test_postgres_image_installs_the_cartridge_and_the_init_script():
+def test_postgres_image_installs_and_repairs_the_cartridge_and_the_init_script():
     text = (DOCKER / "postgres" / "Dockerfile").read_text()
-    assert re.search(r"postgresql-15-rdkit=\S+", text)
+    install = re.search(r"postgresql-15-rdkit=\S+", text)
+    assert install
+    # The same repair as scripts/postgres.sh, run after the cartridge is installed.
+    assert "COPY --chmod=0755 repair-rdkit-cartridge.sh /usr/local/bin/" in text
+    assert "&& repair-rdkit-cartridge.sh" in text[install.end() :]
+    assert "/repair-rdkit-cartridge.sh" in (ROOT / "scripts" / "postgres.sh").read_text()
     assert "init-databases.sh /docker-entrypoint-initdb.d/" in text
 
 

@@ -1,7 +1,8 @@
 """The services docker/compose.yaml starts, started outside Docker with the compose file's own
 commands and settings (only hosts, ports and paths are local): PostgreSQL with the RDKit
 cartridge set up by the image's init script, the MLflow tracking server on PostgreSQL, and
-the Prefect server on PostgreSQL. Skipped only when PostgreSQL is not installed."""
+the Prefect server on PostgreSQL. PostgreSQL is provisioned by the test command; without it
+these tests fail in one line, they are never skipped."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 
 from flows.prefect_server import free_port, wait_healthy
 from tests.compose_file import DOCKER, load_compose, read_env_file
-from tests.store_fixtures import PG_BIN, SCRIPT
+from tests.store_fixtures import SCRIPT, start_cluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
@@ -52,15 +53,9 @@ class Services:
 def services() -> Iterator[Services]:
     """A throwaway PostgreSQL (scripts/postgres.sh) set up by docker/postgres/init-databases.sh
     with the passwords of docker/.env.example."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL is not installed ({PG_BIN}/initdb missing; run "
-                    "scripts/postgres.sh install as root)")  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="molgen-services-"))  # postgres.sh hands it over
     try:
-        started = subprocess.run(
-            [str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=120
-        )
-        assert started.returncode == 0, started.stderr
+        start_cluster(str(folder))
         port = int((folder / "port").read_text())
         setup = Services(port, folder)
         init_env = {**os.environ, **setup.env, "PGHOST": "127.0.0.1", "PGPORT": str(port)}
