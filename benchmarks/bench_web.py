@@ -157,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if not Path(CHROMIUM).exists():
-        raise SystemExit(f"no browser at {CHROMIUM} (apt install chromium)")
+        raise SystemExit(f"no browser at {CHROMIUM} (run scripts/chromium.sh install as root)")
     with tempfile.TemporaryDirectory(prefix="molgen-bench-web-") as tmp:
         store: dict[str, Any] = {}
         db = args.db

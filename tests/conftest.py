@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 import torch
 
-pytest_plugins = ["tests.store_fixtures"]  # PostgreSQL with the RDKit cartridge
+pytest.register_assert_rewrite("tests.skip_policy")
+from tests.skip_policy import ALLOWED_SKIP_REASON  # noqa: E402
+
+pytest_plugins = [
+    "tests.store_fixtures",  # PostgreSQL with the RDKit cartridge
+    "tests.skip_policy",  # only CUDA cases may skip
+    "pytester",  # runs inner pytest sessions (tests/test_skip_policy.py)
+]
 
 DATA = Path(__file__).parent / "data"
 
@@ -18,7 +25,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 DEVICES = [
     "cpu",
     pytest.param(
-        "cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+        "cuda",
+        marks=pytest.mark.skipif(not torch.cuda.is_available(), reason=ALLOWED_SKIP_REASON),
     ),
 ]
 
