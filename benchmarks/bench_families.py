@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.tune_char_rnn import moses_train  # noqa: E402
 from molgen.config import FamilyConfig, load_pipeline_config  # noqa: E402
 from molgen.models.registry import generator_class  # noqa: E402
+from molgen.utils.run_layout import ModelLayout  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 
@@ -101,7 +102,7 @@ def bench_family(
     }
     if family.model.name == "transformer":
         report |= _kv_cache_speedup(generator, 256, family.sample.max_length)
-    generator.save(out_dir / family.label / "checkpoint.pt")
+    generator.save(ModelLayout(out_dir / family.label).checkpoint)
     return report
 
 
@@ -126,7 +127,7 @@ def main() -> None:
         vae = next((f for f in done if f.model.name == "vae"), None)
         if family.model.name == "latent_gan" and vae is not None:
             model = family.model.model_copy(
-                update={"vae_checkpoint": str(out_dir / vae.label / "checkpoint.pt")}
+                update={"vae_checkpoint": str(ModelLayout(out_dir / vae.label).checkpoint)}
             )
             family = family.model_copy(update={"model": model})
         if args.families and family.label not in args.families:

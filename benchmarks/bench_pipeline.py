@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from molgen.utils.run_layout import RunLayout  # noqa: E402
 
 
 def main() -> None:
@@ -41,7 +44,7 @@ def main() -> None:
         cwd=work, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     wall = time.perf_counter() - started
-    summary = json.loads((work / "run" / "summary.json").read_text())
+    summary = RunLayout(work / "run").read_summary()
     stages: dict[str, float | None] = {"curate": summary["curate"].get("seconds")}
     for label, family in summary["families"].items():
         for stage in ("train", "sample", "score"):

@@ -18,7 +18,7 @@ import mlflow
 from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
-from flows.family import family_layout, sample_score_evaluate
+from flows.family import sample_score_evaluate
 from flows.scheduled import load_config, run_folder
 from flows.store import pipeline_run, store_flow
 from molgen.data.dataset import CuratedDataset
@@ -26,6 +26,7 @@ from molgen.models.checkpoint import read_checkpoint
 from molgen.registry.resolve import pin_model_version, registered_name
 from molgen.store.runs import FamilyOutput
 from molgen.tracking import configure_tracking, log_metrics, resolve_model_path
+from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
 __all__ = ["champion_flow", "champion_label", "fetch_champion"]
@@ -69,10 +70,10 @@ def champion_flow(
     """
     logger = get_run_logger()
     config = load_config(config_file)
-    out = Path(run_folder(out_root, "champion-"))
-    out.mkdir(parents=True, exist_ok=True)
+    layout = RunLayout(Path(run_folder(out_root, "champion-")))
+    layout.root.mkdir(parents=True, exist_ok=True)
     label = champion_label(model_uri)
-    paths = family_layout(out / label)
+    folder = layout.family(label)
     configure_tracking(config.tracking.tracking_uri, config.tracking.experiment)
     tags = {**environment_tags(), "molgen.stage": "champion", "molgen.model_uri": model_uri}
     with mlflow.start_run(run_name="champion", tags=tags) as parent:
@@ -83,19 +84,21 @@ def champion_flow(
             CuratedDataset.open(data_dir)
             data = data_dir
         else:
-            data = str(out / "data")
+            data = str(layout.data_dir)
             curate_flow(config, data, parent_run_id=run_id)
         sampled, scored, evaluated = sample_score_evaluate(
-            config, champion["checkpoint"], paths, data, run_id, label
+            config, champion["checkpoint"], folder, data, run_id, label
         )
         family = FamilyOutput(
             label=label,
-            scores=paths["scores"],
+            scores=folder.scores,
             model_type=champion["model_type"],
             checkpoint=champion["model_uri"],
             temperature=config.sample.temperature,
         )
-        stored = store_flow(config, pipeline_run(parent, out), [family], parent_run_id=run_id)
+        stored = store_flow(
+            config, pipeline_run(parent, layout.root), [family], parent_run_id=run_id
+        )
         metrics = {
             "validity": sampled.get("validity"),
             "uniqueness": sampled.get("uniqueness"),
@@ -118,12 +121,12 @@ def champion_flow(
                     "sample": sampled,
                     "score": scored,
                     "evaluate": evaluated or None,
-                    "outputs": {key: str(value) for key, value in paths.items()},
+                    "outputs": {key: str(value) for key, value in folder.outputs().items()},
                 }
             },
             "store": stored,
         }
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-        mlflow.log_artifact(str(out / "summary.json"))
-    logger.info("champion %s -> %s: %s", champion["model_uri"], out, json.dumps(metrics))
+        layout.summary.write_text(json.dumps(summary, indent=2, default=str))
+        mlflow.log_artifact(str(layout.summary))
+    logger.info("champion %s -> %s: %s", champion["model_uri"], layout.root, json.dumps(metrics))
     return summary

@@ -28,6 +28,7 @@ from molgen.data.config import CurateConfig
 from molgen.data.curate import curate
 from molgen.data.moses import fetch_moses
 from molgen.tracking import log_config, log_dataset, log_metrics
+from molgen.utils.run_layout import SUMMARY_FILE
 
 __all__ = ["curate_flow", "curate_key"]
 
@@ -114,7 +115,7 @@ def curate_flow(
         out = Path(out_dir)
         log_metrics({k: summary[k] for k in ("input", "kept", "rejected")})
         log_metrics({f"split_{k}": v for k, v in summary.get("splits", {}).items()})
-        mlflow.log_artifact(str(out / "summary.json"), "dataset")
+        mlflow.log_artifact(str(out / SUMMARY_FILE), "dataset")
         mlflow.log_artifact(str(out / "rejects.parquet"), "dataset")
         train = pd.read_parquet(out / "train.parquet", columns=["smiles"])
         log_dataset(train, name="train", source=str(out / "train.parquet"), context="training")

@@ -24,8 +24,9 @@ from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.evaluation.config import EvaluateConfig
 from molgen.tracking import log_config, log_metrics
+from molgen.utils.run_layout import FamilyLayout
 
-__all__ = ["evaluate_flow", "evaluate_key", "mlflow_metric_name", "plot_paths"]
+__all__ = ["evaluate_flow", "evaluate_key", "mlflow_metric_name"]
 
 _NOT_IN_MLFLOW_NAMES = re.compile(r"[^/\w.\- ]")
 
@@ -37,16 +38,6 @@ def mlflow_metric_name(name: str) -> str:
     MLflow refuses becomes ``_``.
     """
     return _NOT_IN_MLFLOW_NAMES.sub("_", name.replace("@", "_at_"))
-
-
-def plot_paths(out_path: str | Path) -> dict[str, Path]:
-    """The PNGs written next to ``evaluation.json``, in a ``plots/`` folder."""
-    folder = Path(out_path).parent / "plots"
-    return {
-        "properties": folder / "property_distributions.png",
-        "molecules": folder / "top_novel_molecules.png",
-        "curves": folder / "training_curves.png",
-    }
 
 
 def _reference_files(data_dir: str | Path) -> list[str]:
@@ -105,7 +96,8 @@ def _write_plots(
     family_run_id: str | None,
     label: str,
 ) -> list[Path]:
-    """Draw the PNGs of :func:`plot_paths` that the inputs allow; returns those written."""
+    """Draw the plots that the inputs allow into the ``plots/`` folder beside ``out_path``
+    (see :attr:`FamilyLayout.plots`); returns those written."""
     from molgen.evaluation.plots import (
         figure_png,
         molecule_grid,
@@ -113,8 +105,9 @@ def _write_plots(
         training_curves,
     )
 
-    paths = plot_paths(out_path)
-    paths["properties"].parent.mkdir(parents=True, exist_ok=True)
+    folder = FamilyLayout(Path(out_path).parent)  # plots/ sits beside evaluation.json
+    paths = folder.plots
+    folder.plots_dir.mkdir(parents=True, exist_ok=True)
     scores = pd.read_parquet(scores_path) if scores_path and Path(scores_path).is_file() else None
     generated = scores if scores is not None else pd.read_parquet(samples_path)
     data = Path(data_dir)

@@ -15,39 +15,29 @@ from flows.tracking import tracked_stage
 from flows.train import train_flow
 from molgen.config import PipelineConfig
 from molgen.tracking import log_config, log_metrics
+from molgen.utils.run_layout import FamilyLayout
 
-__all__ = ["EVALUATION_HEADLINE", "family_flow", "family_layout", "sample_score_evaluate"]
+__all__ = ["EVALUATION_HEADLINE", "family_flow", "sample_score_evaluate"]
 
 EVALUATION_HEADLINE = ("FCD/Test", "SNN/Test", "IntDiv", "Filters", "Novelty")
 """Evaluation metrics (MOSES names) copied into a family's headline metrics."""
 
 
-def family_layout(out_dir: str | Path) -> dict[str, Path]:
-    """Where a family's stages write inside its folder of a pipeline run."""
-    out = Path(out_dir)
-    return {
-        "model": out / "model",
-        "samples": out / "samples.parquet",
-        "scores": out / "scores.parquet",
-        "evaluation": out / "evaluation.json",
-    }
-
-
 def sample_score_evaluate(
     config: PipelineConfig,
     checkpoint: str,
-    paths: dict[str, Path],
+    folder: FamilyLayout,
     data_dir: str,
     run_id: str,
     label: str,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Sample from ``checkpoint``, score the samples and (unless the config turns it off)
-    evaluate them, into a family's ``paths``, each stage nested under ``run_id``.
+    evaluate them, into a family's ``folder``, each stage nested under ``run_id``.
 
     Returns:
         The sample, score and evaluate results (the last empty when evaluation is off).
     """
-    samples, scores = str(paths["samples"]), str(paths["scores"])
+    samples, scores = str(folder.samples), str(folder.scores)
     sampled = sample_flow(config, checkpoint, samples, data_dir, parent_run_id=run_id)
     scored = score_flow(config, samples, scores, data_dir, parent_run_id=run_id)
     evaluated: dict[str, Any] = {}
@@ -56,7 +46,7 @@ def sample_score_evaluate(
             config,
             samples,
             data_dir,
-            str(paths["evaluation"]),
+            str(folder.evaluation),
             scores_path=scores,
             parent_run_id=run_id,
             label=label,
@@ -86,7 +76,7 @@ def family_flow(
         the stage results and the output paths.
     """
     logger = get_run_logger()
-    paths = family_layout(out_dir)
+    folder = FamilyLayout(Path(out_dir))
     tags = {"molgen.stage": "family", "molgen.family": label, "molgen.model": config.model.name}
     with tracked_stage(label, config.tracking, parent_run_id, tags=tags) as run:
         run_id = run.info.run_id
@@ -94,9 +84,10 @@ def family_flow(
         log_config(config.train, "train.")
         log_config(config.sample, "sample.")
         data = data_dir
-        trained = train_flow(config, data, str(paths["model"]), resume=True, parent_run_id=run_id)
+        model_dir = str(folder.model_dir)
+        trained = train_flow(config, data, model_dir, resume=True, parent_run_id=run_id)
         sampled, scored, evaluated = sample_score_evaluate(
-            config, str(paths["model"]), paths, data, run_id, label
+            config, model_dir, folder, data, run_id, label
         )
         headline = {
             "validity": sampled.get("validity"),
@@ -121,5 +112,5 @@ def family_flow(
         "sample": sampled,
         "score": scored,
         "evaluate": evaluated or None,
-        "outputs": {key: str(value) for key, value in paths.items()},
+        "outputs": {key: str(value) for key, value in folder.outputs().items()},
     }

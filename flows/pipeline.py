@@ -12,25 +12,17 @@ import mlflow
 from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
-from flows.family import family_flow, family_layout
+from flows.family import family_flow
 from flows.registry import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
 from molgen.registry.champion import check_registry
 from molgen.tracking import configure_tracking, log_config, log_metrics
+from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["pipeline", "run_layout", "with_pipeline_vae", "write_pipeline_report"]
-
-
-def run_layout(out_dir: str | Path) -> dict[str, Path]:
-    """Where the shared stages write inside a pipeline run's output directory.
-
-    Each family writes into ``out_dir/<label>/`` (see :func:`flows.family.family_layout`).
-    """
-    out = Path(out_dir)
-    return {"data": out / "data", "summary": out / "summary.json", "report": out / "report.html"}
+__all__ = ["pipeline", "with_pipeline_vae", "write_pipeline_report"]
 
 
 def with_pipeline_vae(
@@ -46,7 +38,7 @@ def with_pipeline_vae(
     vae = next((f for f in earlier if f.model.name == "vae"), None)
     if vae is None:
         return family
-    checkpoint = family_layout(Path(out_dir) / vae.label)["model"] / "checkpoint.pt"
+    checkpoint = RunLayout(Path(out_dir)).family(vae.label).checkpoint
     model = family.model.model_copy(update={"vae_checkpoint": str(checkpoint)})
     return family.model_copy(update={"model": model})
 
@@ -54,7 +46,7 @@ def with_pipeline_vae(
 @task(name="write-report")
 def write_pipeline_report(out_dir: str, max_molecules: int) -> str:
     """Write ``out_dir/report.html`` from the run's ``summary.json`` and MLflow records."""
-    path = run_layout(out_dir)["report"]
+    path = RunLayout(Path(out_dir)).report
     write_report(
         [out_dir], path, tracking_uri=mlflow.get_tracking_uri(), max_molecules=max_molecules
     )
@@ -87,12 +79,12 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
     )
     if config.registry.enabled:
         check_registry()
-    paths = run_layout(out_dir)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    layout = RunLayout(Path(out_dir))
+    layout.root.mkdir(parents=True, exist_ok=True)
     with mlflow.start_run(run_name="pipeline", tags=environment_tags()) as parent:
         parent_id = parent.info.run_id
         log_config(config)
-        data = str(paths["data"])
+        data = str(layout.data_dir)
         curated = curate_flow(config, data, parent_run_id=parent_id)
         families: dict[str, Any] = {}
         done: list[FamilyConfig] = []
@@ -102,7 +94,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
                 config.for_family(family),
                 family.label,
                 data,
-                str(Path(out_dir) / family.label),
+                str(layout.family(family.label).root),
                 parent_run_id=parent_id,
             )
             done.append(family)
@@ -128,12 +120,12 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "families": families,
             "store": stored,
             "registry": registered,
-            "outputs": {k: str(v) for k, v in paths.items()},
+            "outputs": {k: str(v) for k, v in layout.outputs().items()},
         }
-        paths["summary"].write_text(json.dumps(summary, indent=2, default=str))
-        mlflow.log_artifact(str(paths["summary"]))
+        layout.summary.write_text(json.dumps(summary, indent=2, default=str))
+        mlflow.log_artifact(str(layout.summary))
         if config.evaluate.report:
             write_pipeline_report(out_dir, config.evaluate.max_plot_molecules)
-            mlflow.log_artifact(str(paths["report"]))
+            mlflow.log_artifact(str(layout.report))
     logger.info("pipeline finished: %s", json.dumps(summary["metrics"]))
     return summary

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from molgen.utils.run_layout import stage_marker
+
 T = TypeVar("T")
 
 __all__ = [
@@ -62,13 +64,9 @@ def cache_root() -> Path:
     return Path(os.environ.get("MOLGEN_CACHE_DIR", "data/cache"))
 
 
-def _marker(out: Path, stage: str) -> Path:
-    return (out if out.suffix == "" else out.parent) / f".molgen-{stage}.done.json"
-
-
 def is_done(out: str | Path, stage: str, key: str) -> bool:
     """Whether ``stage`` already finished into ``out`` with inputs hashed to ``key``."""
-    marker = _marker(Path(out), stage)
+    marker = stage_marker(Path(out), stage)
     if not marker.is_file():
         return False
     try:
@@ -79,7 +77,7 @@ def is_done(out: str | Path, stage: str, key: str) -> bool:
 
 def mark_done(out: str | Path, stage: str, key: str, result: dict[str, Any]) -> None:
     """Record that ``stage`` finished into ``out``, with its result."""
-    marker = _marker(Path(out), stage)
+    marker = stage_marker(Path(out), stage)
     marker.parent.mkdir(parents=True, exist_ok=True)
     tmp = marker.with_suffix(".tmp")
     tmp.write_text(json.dumps({"key": key, "result": result}, default=str))
@@ -88,7 +86,7 @@ def mark_done(out: str | Path, stage: str, key: str, result: dict[str, Any]) -> 
 
 def done_result(out: str | Path, stage: str) -> dict[str, Any]:
     """The result stored by :func:`mark_done`."""
-    return json.loads(_marker(Path(out), stage).read_text())["result"]
+    return json.loads(stage_marker(Path(out), stage).read_text())["result"]
 
 
 def stage_key(stage: str, out_param: str) -> Callable[[Any, dict[str, Any]], str]:

@@ -18,6 +18,7 @@ from molgen.registry.pyfunc import log_generator_model
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model
+from molgen.utils.run_layout import ModelLayout
 
 __all__ = ["train_flow", "train_key"]
 
@@ -57,7 +58,8 @@ def _with_trained_vae(
     vae_dir = Path(out_dir) / "vae"
     vae_config = config.model_copy(update={"model": config.model.vae})
     train_flow(vae_config, data_dir, str(vae_dir), resume=resume, parent_run_id=parent_run_id)
-    model = config.model.model_copy(update={"vae_checkpoint": str(vae_dir / "checkpoint.pt")})
+    vae_checkpoint = str(ModelLayout(vae_dir).checkpoint)
+    model = config.model.model_copy(update={"vae_checkpoint": vae_checkpoint})
     return config.model_copy(update={"model": model})
 
 
@@ -88,7 +90,7 @@ def train_flow(
         )
         log_metrics({f"final_{k}": v for k, v in result.items()})
         # The checkpoint as an MLflow pyfunc model of this run (runs:/<run_id>/model).
-        logged = log_generator_model(Path(out_dir) / "checkpoint.pt", config.sample)
+        logged = log_generator_model(ModelLayout(Path(out_dir)).checkpoint, config.sample)
         logger.info("model %s trained: %s", config.model.name, result)
         result["mlflow_run_id"] = run.info.run_id
         result["model_uri"] = f"runs:/{run.info.run_id}/model"

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from molgen.models.base import MetricLogger
 from molgen.utils.config import flatten
 from molgen.utils.errors import InputError, MolgenError, first_line
+from molgen.utils.run_layout import ModelLayout
 from molgen.utils.runtime import environment_tags
 
 __all__ = [
@@ -203,9 +204,9 @@ def resolve_model_path(model: str) -> Path:
         logged = _logged_checkpoint(local)
         if logged is not None:
             return logged
-        for candidate in ("checkpoint.pt", "best.pt", "last.pt"):
-            if (local / candidate).is_file():
-                return local / candidate
+        for candidate in ModelLayout(local).loadable:
+            if candidate.is_file():
+                return candidate
         raise InputError(model, "no checkpoint.pt, best.pt or last.pt in this directory")
     if not local.is_file():
         raise InputError(model, "checkpoint not found")

@@ -13,6 +13,7 @@ from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.data.dataset import CuratedDataset
 from molgen.tracking import configure_tracking, is_mlflow_uri, resolve_model_path
 from molgen.utils.errors import InputError
+from molgen.utils.run_layout import ModelLayout
 from molgen.utils.tables import TABLE_SUFFIXES
 
 __all__ = ["analogs", "curate", "interpolate", "run", "sample", "score", "train"]
@@ -83,8 +84,9 @@ def train(args: argparse.Namespace) -> None:
     CuratedDataset.open(args.data)
     if args.max_minutes is not None:
         config.train.max_minutes = args.max_minutes
-    if args.resume and not (Path(args.out) / "last.pt").is_file():
-        raise InputError(Path(args.out) / "last.pt", "nothing to resume (no checkpoint)")
+    last = ModelLayout(Path(args.out)).last
+    if args.resume and not last.is_file():
+        raise InputError(last, "nothing to resume (no checkpoint)")
     _check_tracking(config)
     world = distributed_world(config)  # under torchrun, rank 0 alone runs the flow
     if not world.is_main:

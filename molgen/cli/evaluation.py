@@ -11,6 +11,7 @@ from pathlib import Path
 from molgen.data.dataset import CuratedDataset
 from molgen.data.readers import read_source
 from molgen.utils.errors import InputError
+from molgen.utils.run_layout import RunLayout
 
 __all__ = ["evaluate_command", "read_samples", "report_command"]
 
@@ -40,28 +41,12 @@ def evaluate_command(args: argparse.Namespace) -> None:
     sys.stdout.write(metrics_json(metrics, indent=None) + "\n")
 
 
-def _check_run_dir(path: str) -> None:
-    """Refuse anything that is not a pipeline output folder with a readable summary."""
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(path, "run directory not found")
-    summary = folder / "summary.json"
-    if not summary.is_file():
-        raise InputError(path, "not a pipeline output folder (no summary.json)")
-    try:
-        data = json.loads(summary.read_text())
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(summary, f"unreadable summary ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("families", {}), dict):
-        raise InputError(summary, "not a pipeline summary (no families object)")
-
-
 def report_command(args: argparse.Namespace) -> None:
     """Check the run folders, write the HTML report and print its path as JSON."""
     if Path(args.out).suffix.lower() not in {".html", ".htm"}:
         raise InputError(args.out, "output must end in .html")
     for run_dir in args.run_dirs:
-        _check_run_dir(run_dir)
+        RunLayout(Path(run_dir)).read_summary()  # refuse a non-run folder before any work
     from molgen.evaluation.report import write_report  # matplotlib, RDKit drawing: lazy
 
     path = write_report(

@@ -14,6 +14,7 @@ from molgen.models.checkpoint import read_checkpoint
 from molgen.models.loading import load_generator
 from molgen.tracking import resolve_model_path
 from molgen.utils.errors import InputError, MolgenError
+from molgen.utils.run_layout import run_folders
 from molgen.utils.tables import write_table
 
 __all__ = ["analogs", "interpolate", "latent_model"]
@@ -22,9 +23,10 @@ _LATENT_FAMILIES = ("vae", "latent_gan")
 
 
 def _newest_vae(root: Path = Path("runs")) -> Path:
-    """The newest VAE checkpoint of a pipeline run under ``root`` (``runs/*/*/model``)."""
+    """The newest VAE checkpoint of a pipeline run under ``root``, finished or not."""
     found = []
-    for checkpoint in root.glob("*/*/model/checkpoint.pt"):
+    families = (family for run in run_folders(root) for family in run.families_on_disk())
+    for checkpoint in (family.checkpoint for family in families if family.checkpoint.is_file()):
         try:
             if read_checkpoint(checkpoint)["model_type"] == "vae":
                 found.append(checkpoint)

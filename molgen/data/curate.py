@@ -34,6 +34,7 @@ from molgen.data.split import random_split, scaffold_split
 from molgen.data.summary import ReasonCounter, describe
 from molgen.utils.errors import ConfigError, InputError
 from molgen.utils.parallel import parallel_map
+from molgen.utils.run_layout import SUMMARY_FILE
 from molgen.utils.scaleout import Mapper
 
 __all__ = ["OUTPUT_FILES", "REJECT_SCHEMA", "SPLIT_RULE", "curate"]
@@ -46,7 +47,7 @@ OUTPUT_FILES = (
     "test.parquet",
     "test_scaffolds.parquet",
     "rejects.parquet",
-    "summary.json",
+    SUMMARY_FILE,
 )
 REJECT_SCHEMA = pa.schema(
     [("source", pa.string()), ("row", pa.int64()), ("input", pa.string()), ("reason", pa.string())]
@@ -202,7 +203,7 @@ def curate(
     }
     summary = _summary(config, per_source, split_counts, reasons, groups)
     summary["seconds"] = round(time.perf_counter() - started, 2)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2))
     logger.info(
         "curated %d rows: %d kept, %d rejected; splits %s -> %s",
         summary["input"], summary["kept"], summary["rejected"], split_counts, out,

@@ -12,6 +12,7 @@ import pandas as pd
 
 from molgen.utils.errors import InputError
 from molgen.utils.hashing import hash_files
+from molgen.utils.run_layout import SUMMARY_FILE
 
 __all__ = ["SPLITS", "CuratedDataset"]
 
@@ -61,5 +62,5 @@ class CuratedDataset:
     @property
     def summary(self) -> dict[str, Any]:
         """The curate summary (``summary.json``), or an empty dict."""
-        path = self.root / "summary.json"
+        path = self.root / SUMMARY_FILE
         return json.loads(path.read_text()) if path.is_file() else {}

@@ -9,7 +9,8 @@ known. All text from the runs is HTML-escaped.
 Input is a :class:`RunSummary`, built from a pipeline output folder by
 :meth:`RunSummary.from_dir` (``OUT/summary.json``, ``OUT/<label>/samples.parquet`` and
 ``scores.parquet``, an optional ``OUT/<label>/evaluation.json`` of MOSES metrics, and
-``OUT/data/{train,test}.parquet``), or assembled directly by a caller.
+``OUT/data/{train,test}.parquet``; see :mod:`molgen.utils.run_layout`), or assembled
+directly by a caller.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from molgen.data.dataset import CuratedDataset
 from molgen.evaluation.baselines import BASELINES, CITATION
 from molgen.evaluation.plots import (
     figure_png,
@@ -33,6 +35,7 @@ from molgen.evaluation.plots import (
     property_distributions,
     training_curves,
 )
+from molgen.utils.run_layout import RunLayout
 
 __all__ = [
     "HEADLINE_METRICS",
@@ -99,18 +102,18 @@ class RunSummary(BaseModel):
         ``novelty``. Missing files are left as None.
 
         Raises:
-            FileNotFoundError: no ``summary.json``.
+            InputError: not a run folder, or its ``summary.json`` is unreadable.
         """
         path = Path(path)
-        summary_path = path / "summary.json" if path.is_dir() else path
-        out = summary_path.parent
-        summary = json.loads(summary_path.read_text())
+        run = RunLayout(path if path.is_dir() else path.parent)
+        summary = run.read_summary()
+        dataset = CuratedDataset(run.data_dir)
         families = []
         for label, info in (summary.get("families") or {}).items():
             metrics = dict(info.get("metrics") or summary.get("metrics", {}).get(label) or {})
-            evaluation = out / label / "evaluation.json"
-            if evaluation.is_file():
-                data = json.loads(evaluation.read_text())
+            folder = run.family(label)
+            if folder.evaluation.is_file():
+                data = json.loads(folder.evaluation.read_text())
                 metrics.update(data.get("metrics", data) if isinstance(data, dict) else {})
             for moses, headline in _FALLBACK.items():
                 if metrics.get(moses) is None:
@@ -121,17 +124,17 @@ class RunSummary(BaseModel):
                     model=info.get("model"),
                     metrics={k: _number(v) for k, v in metrics.items()},
                     mlflow_run_id=info.get("mlflow_run_id"),
-                    samples=_existing(out / label / "samples.parquet"),
-                    scores=_existing(out / label / "scores.parquet"),
+                    samples=_existing(folder.samples),
+                    scores=_existing(folder.scores),
                 )
             )
         return cls(
-            name=out.name,
+            name=run.root.name,
             families=families,
             mlflow_run_id=summary.get("mlflow_run_id"),
             tracking_uri=summary.get("mlflow_tracking_uri"),
-            train=_existing(out / "data" / "train.parquet"),
-            test=_existing(out / "data" / "test.parquet"),
+            train=_existing(dataset.path("train")),
+            test=_existing(dataset.path("test")),
         )
 
 

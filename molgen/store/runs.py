@@ -1,14 +1,14 @@
 """Where candidates come from: the run that wrote them, and each family's provenance.
 
-A pipeline run directory (``molgen run --out DIR``) holds ``summary.json`` with the MLflow
-parent run id and, per family, its model and MLflow run, and ``<label>/scores.parquet``.
+A pipeline run directory (``molgen run --out DIR``, laid out as
+:mod:`molgen.utils.run_layout` describes) holds ``summary.json`` with the MLflow parent run id
+and, per family, its model and MLflow run, and ``<label>/scores.parquet``.
 The sampling temperature is read from ``summary.json`` when recorded there, else from the
 family run's MLflow params (``sample.temperature``) when its tracking store is local.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from molgen.utils.errors import InputError, first_line
 from molgen.utils.hashing import hash_files
+from molgen.utils.run_layout import RunLayout
 
 __all__ = ["FamilyOutput", "RunInfo", "file_run", "read_run_dir"]
 
@@ -104,34 +105,29 @@ def read_run_dir(
     Raises:
         InputError: no readable ``summary.json``, or a family's scores file is missing.
     """
-    run_dir = Path(run_dir)
-    summary_path = run_dir / "summary.json"
-    if not summary_path.is_file():
-        raise InputError(run_dir, "not a pipeline run directory (no summary.json)")
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        families: dict[str, Any] = summary.get("families") or {}
-    except (ValueError, AttributeError) as exc:
-        raise InputError(summary_path, f"unreadable summary ({exc})") from None
+    layout = RunLayout(Path(run_dir))
+    summary = layout.read_summary()
+    families: dict[str, Any] = summary.get("families") or {}
     parent_id = summary.get("mlflow_run_id")
     uri = summary.get("mlflow_tracking_uri")
     recorded = (summary.get("store") or {}).get("provenance") or {}
     needs_mlflow = [f.get("mlflow_run_id") for k, f in families.items() if k not in recorded]
     mlflow_runs = _mlflow_runs(uri, [parent_id, *needs_mlflow])
-    created = datetime.fromtimestamp(summary_path.stat().st_mtime, UTC)
+    created = datetime.fromtimestamp(layout.summary.stat().st_mtime, UTC)
     if parent_id in mlflow_runs:
         created = datetime.fromtimestamp(mlflow_runs[parent_id].info.start_time / 1000, UTC)
     run = RunInfo(
-        run_key=parent_id or f"dir:{hash_files([summary_path])[:40]}",
+        run_key=parent_id or f"dir:{hash_files([layout.summary])[:40]}",
         mlflow_run_id=parent_id,
         mlflow_tracking_uri=uri,
-        name=name or run_dir.resolve().name,
-        source=str(run_dir.resolve()),
+        name=name or layout.root.resolve().name,
+        source=str(layout.root.resolve()),
         created_at=created,
     )
     outputs = []
     for label, info in families.items():
-        scores = run_dir / label / "scores.parquet"
+        folder = layout.family(label)
+        scores = folder.scores
         if not scores.is_file():
             raise InputError(scores, f"family {label!r} has no scores file")
         known = recorded.get(label) or {}
@@ -139,7 +135,7 @@ def read_run_dir(
         family_run = mlflow_runs.get(info.get("mlflow_run_id"))
         if temperature is None and family_run is not None:
             temperature = family_run.data.params.get("sample.temperature")
-        checkpoint = run_dir / label / "model" / "checkpoint.pt"
+        checkpoint = folder.checkpoint
         outputs.append(
             FamilyOutput(
                 label=label,

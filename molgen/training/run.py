@@ -14,6 +14,7 @@ from molgen.models.registry import generator_class
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import setup_distributed
 from molgen.utils.errors import InputError
+from molgen.utils.run_layout import ModelLayout
 from molgen.utils.runtime import seed_everything
 
 __all__ = ["train_model"]
@@ -54,8 +55,8 @@ def train_model(
         raise InputError(dataset.path("train"), "train split is empty")
     if not valid_smiles:
         raise InputError(dataset.path("valid"), "valid split is empty; set valid_fraction > 0")
-    out = Path(out_dir)
-    last = out / "last.pt"
+    layout = ModelLayout(Path(out_dir))
+    last = layout.last
     world, device = setup_distributed(train.device)
     if resume and last.is_file():
         log.info("resuming from %s", last)
@@ -68,14 +69,14 @@ def train_model(
         train_smiles,
         valid_smiles,
         train,
-        out,
+        layout.root,
         resume=resume and last.is_file(),
         data_hash=dataset.data_hash,
         log_metrics=log_metrics,
     )
     if world.is_main:
         best = Path(result.best_checkpoint)
-        shutil.copyfile(best if best.is_file() else Path(result.checkpoint), out / "checkpoint.pt")
-        (out / "vocabulary.json").write_text(json.dumps(generator.vocabulary.to_list()))
+        shutil.copyfile(best if best.is_file() else Path(result.checkpoint), layout.checkpoint)
+        layout.vocabulary.write_text(json.dumps(generator.vocabulary.to_list()))
     world.barrier()
     return result

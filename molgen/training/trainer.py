@@ -43,6 +43,7 @@ from molgen.training.distributed import Distributed, TrainingStep, epoch_batches
 from molgen.training.schedule import lr_factor, progress
 from molgen.training.state import RunProgress, capture_rng, restore_rng
 from molgen.utils.errors import InputError
+from molgen.utils.run_layout import ModelLayout
 from molgen.utils.runtime import seed_everything
 
 
@@ -200,7 +201,8 @@ class Trainer:
             raise ValueError("training needs at least one training and one validation SMILES")
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        last, best = out_dir / "last.pt", out_dir / "best.pt"
+        layout = ModelLayout(out_dir)
+        last, best = layout.last, layout.best
         world, device = setup_distributed(cfg.device)
         model.to(device)
         seed_everything(cfg.seed)
