@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from molgen.chem.columns import FEATURED_PROPERTIES
 from molgen.store.query import MAX_PAGE_SIZE, SORT_KEYS, CandidateQuery, QueryPage
 from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.utils.errors import InputError, MolgenError
@@ -29,7 +30,7 @@ EXAMPLES = """examples:
    dates are UTC; a table shows one page, csv/sdf hold every match up to --limit)"""
 
 _WHERE = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|=|==|>|<)\s*([^\s]+)\s*$")
-_TABLE_PROPS = ("qed", "sa", "mw", "logp")
+_TABLE_PROPS = FEATURED_PROPERTIES[:4]
 
 
 def _number(text: str, flag: str) -> float:

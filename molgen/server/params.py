@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from molgen.chem.columns import column
 from molgen.store.query import MAX_PAGE_SIZE, MAX_QUERY_TEXT, SORT_KEYS, CandidateQuery
 from molgen.store.schema import PROPERTY_COLUMNS
 
@@ -63,8 +64,15 @@ class _FlatQuery(BaseModel):
         return CandidateQuery(properties=ranges, **data)
 
 
+def _range_description(name: str, end: str) -> str:
+    declared = column(name)
+    unit = f" ({declared.unit})" if declared.unit else ""
+    bound = "Lowest" if end == "min" else "Highest"
+    return f"{bound} {declared.label}{unit}, inclusive. {declared.description}"
+
+
 _RANGE_FIELDS: dict[str, Any] = {
-    f"{name}_{end}": (float | None, Field(default=None, description=f"{end} {name}"))
+    f"{name}_{end}": (float | None, Field(default=None, description=_range_description(name, end)))
     for name in PROPERTY_COLUMNS
     for end in ("min", "max")
 }

@@ -14,12 +14,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from molgen.chem.columns import COLUMNS, FEATURED_PROPERTIES, column
 from molgen.server.api import molecule, search_page
 from molgen.server.app import QueryTimeout, ServerState, get_state
 from molgen.server.catalog import mlflow_run_url
 from molgen.server.depict import ALERT_COLOURS, SMARTS_COLOUR, depict_svg
 from molgen.server.params import LIST_FIELDS, format_validation_error, params_from_multidict
 from molgen.store.query import MAX_PAGE_SIZE, SORT_KEYS, QueryPage
+from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.utils.errors import MolgenError
 
 __all__ = ["FORM_PROPERTIES", "error_page", "router"]
@@ -27,24 +29,13 @@ __all__ = ["FORM_PROPERTIES", "error_page", "router"]
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
-FORM_PROPERTIES = (
-    ("qed", "QED"),
-    ("mw", "MW"),
-    ("logp", "logP"),
-    ("sa", "SA score"),
-    ("tpsa", "TPSA"),
-)
+FORM_PROPERTIES = tuple(column(name) for name in FEATURED_PROPERTIES)
 """Properties the form shows as range inputs (the others under "more")."""
-MORE_PROPERTIES = (
-    ("hbd", "H-bond donors"),
-    ("hba", "H-bond acceptors"),
-    ("rotb", "Rotatable bonds"),
-    ("rings", "Rings"),
-    ("lipinski_violations", "Lipinski violations"),
-)
-CARD_PROPERTIES = (("qed", "QED"), ("mw", "MW"), ("logp", "logP"), ("sa", "SA"), ("tpsa", "TPSA"))
+MORE_PROPERTIES = tuple(column(n) for n in PROPERTY_COLUMNS if n not in FEATURED_PROPERTIES)
+CARD_PROPERTIES = FORM_PROPERTIES
+ALERT_FLAGS = tuple(column(name) for name in ("pains", "brenk"))
 PAGE_SIZES = (12, 24, 50, 100, 200)
-ASCENDING_FIRST = ("sa", "mw", "logp", "tpsa")
+ASCENDING_FIRST = tuple(c.name for c in COLUMNS if c.lower_is_better)
 """Sort keys whose first click sorts low to high (lower is the better end)."""
 
 
@@ -130,9 +121,12 @@ async def search_view(request: Request) -> Response:
         "url": _Url(request),
         "form_properties": FORM_PROPERTIES,
         "more_properties": MORE_PROPERTIES,
-        "more_open": any(f"{p[0]}_{e}" in single for p in MORE_PROPERTIES for e in ("min", "max")),
+        "more_open": any(
+            f"{p.name}_{e}" in single for p in MORE_PROPERTIES for e in ("min", "max")
+        ),
         "ascending_first": ASCENDING_FIRST,
         "card_properties": CARD_PROPERTIES,
+        "alert_flags": ALERT_FLAGS,
         "sort_keys": SORT_KEYS,
         "page_sizes": PAGE_SIZES,
         "max_page_size": MAX_PAGE_SIZE,

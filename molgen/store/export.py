@@ -15,8 +15,8 @@ from rdkit import Chem
 from rdkit.Chem import AllChem
 from sqlalchemy import Engine
 
+from molgen.chem.columns import CANDIDATE_COLUMNS, MOLECULE_COLUMNS
 from molgen.store.query import CandidateQuery, CandidateRow
-from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.store.search import QueryError, SearchLimits, search_range
 
 __all__ = [
@@ -32,9 +32,8 @@ MAX_EXPORT_ROWS = 100_000
 """Most rows one export may hold."""
 
 EXPORT_COLUMNS = (
-    "candidate_id", "inchikey", "smiles", *PROPERTY_COLUMNS, "pains", "brenk", "alerts",
-    "novel", "score", "family", "run", "mlflow_run_id", "checkpoint", "temperature",
-    "created_at", "similarity",
+    "candidate_id", "inchikey", "smiles", *MOLECULE_COLUMNS[1:], *CANDIDATE_COLUMNS, "family",
+    "run", "mlflow_run_id", "checkpoint", "temperature", "created_at", "similarity",
 )  # fmt: skip
 """CSV columns and SD tags, in order."""
 
