@@ -8,11 +8,11 @@ scored with :func:`molgen.scoring.score_smiles` first.
 Extra scores: every column :func:`molgen.chem.columns.is_extra_score` accepts (an objective's
 ``<component>_raw`` / ``<component>_desirability``, or any other numeric column the schema
 does not declare), apart from the reader's and the store's own columns (``row``,
-``fingerprint``, ``src_*``, ...), is kept per candidate in the store's ``scores`` table. The
-objective that computed them is read from a Parquet file's schema metadata
-(:data:`OBJECTIVE_KEY`, :data:`OBJECTIVE_VERSION_KEY`); without it (CSV files, and every
-file written before objectives existed) the scores are stored with no objective (NULL),
-since the file does not say which one produced them.
+``fingerprint``, ``src_*``, an export's ``candidate_id``, ...), is kept per candidate in
+the store's ``scores`` table. The objective that computed them is read from a Parquet
+file's schema metadata (:data:`OBJECTIVE_KEY`, :data:`OBJECTIVE_VERSION_KEY`); without it
+(CSV files, and every file written before objectives existed) the scores are stored with no
+objective (NULL), since the file does not say which one produced them.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ INT_COLUMNS = INT_PROPERTIES
 OBJECTIVE_KEY = "molgen.objective"
 OBJECTIVE_VERSION_KEY = "molgen.objective_version"
 """Parquet schema metadata keys naming the objective that scored a table, and its version."""
-_NOT_SCORES = frozenset({"row", "fingerprint", "pattern_fp", "fp_popcount", "orig_smiles"})
+_NOT_SCORES = frozenset({
+    "row", "fingerprint", "pattern_fp", "fp_popcount", "orig_smiles",  # reader and store
+    "candidate_id", "temperature", "similarity",  # provenance in a store export
+})  # fmt: skip
 
 
 class Rejected(BaseModel):

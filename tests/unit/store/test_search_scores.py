@@ -101,3 +101,31 @@ def test_molecule_detail_shows_each_candidates_scores(store) -> None:
     assert detail.candidates[0].scores == {"fit_desirability": 7 / 40, "fit_raw": 10.5}
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM scores")).scalar_one() == 80
+
+
+def test_export_carries_the_scores_and_imports_again(store, tmp_path: Path) -> None:
+    import io
+
+    import pandas as pd
+    from rdkit import Chem
+
+    from molgen.store.export import EXPORT_COLUMNS, export
+    from molgen.store.ingest import ingest_file
+
+    engine, _ = store
+    query = CandidateQuery(scores={"fit_desirability": Range(max=0.2)})
+    text = export(engine, query, "csv", 100)
+    frame = pd.read_csv(io.StringIO(text))
+    assert list(frame.columns) == [*EXPORT_COLUMNS, "fit_desirability", "fit_raw"]
+    assert sorted(frame["fit_desirability"]) == [i / 40 for i in range(9)]
+    supplier = Chem.SDMolSupplier()
+    supplier.SetData(export(engine, query, "sdf", 100))
+    assert all(m.HasProp("fit_desirability") for m in supplier)
+    path = tmp_path / "export.csv"
+    path.write_text(text)
+    again = open_store(str(tmp_path / "again.db"))
+    report = ingest_file(again, path)
+    assert report.scores_inserted == 2 * 9  # the scores, not the export's ids or similarity
+    with again.connect() as conn:
+        assert stored_score_names(conn) == ["fit_desirability", "fit_raw"]
+    again.dispose()
