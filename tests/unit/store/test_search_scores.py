@@ -129,3 +129,20 @@ def test_export_carries_the_scores_and_imports_again(store, tmp_path: Path) -> N
     with again.connect() as conn:
         assert stored_score_names(conn) == ["fit_desirability", "fit_raw"]
     again.dispose()
+
+
+def test_stats_name_the_stored_scores_and_objectives(tmp_path: Path) -> None:
+    from molgen.store.stats import format_stats, store_stats
+
+    engine = open_store(str(tmp_path / "store.db"))
+    assert store_stats(engine).score_names == []
+    table = scored_moses(5).assign(fit_raw=1.0)
+    run = RunInfo(run_key="s", created_at=datetime(2025, 3, 1))
+    ingest_scores(engine, table, run=run, family="a", objective=("mpo", "2"))
+    ingest_scores(engine, table.assign(other_desirability=0.5), run=run, family="b")
+    stats = store_stats(engine)
+    assert stats.score_names == ["fit_raw", "other_desirability"]
+    assert stats.objectives == ["mpo 2"]
+    text = format_stats(stats)
+    assert "scores      fit_raw, other_desirability" in text and "objectives  mpo 2" in text
+    engine.dispose()
