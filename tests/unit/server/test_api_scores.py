@@ -54,6 +54,9 @@ def test_export_and_page_take_the_same_parameters(client: TestClient, store: Sto
     assert len(lines) - 1 == (store.candidates.fit_raw <= 3.0).sum() > 0
     html = client.get("/", params={"score:fit_raw_max": 3.0, "sort_by": "score:fit_raw"}).text
     assert 'name="score:fit_raw_max"' in html and 'value="score:fit_raw" selected' in html
+    # Cards show the score the search uses; the others fold away.
+    assert "<summary>1 more score</summary>" in html
+    assert '<dd class="score" data-score="fit_desirability">' in html.split("more-scores")[1]
 
 
 @pytest.mark.parametrize(
