@@ -146,6 +146,7 @@ def test_postgres_refuses_what_sqlite_refuses(stores: tuple[sa.Engine, sa.Engine
 CAPPED = [
     {},
     {"sort_by": "score:dock_raw", "scores": {"qed_desirability": {"min": 0.2}}},
+    {"sort_by": "qed", "scores": {"dock_raw": {"max": -50}}},  # the sort column's index walk
     {"smarts": "c1ccccc1", "sort_by": "qed"},
     {"similar_to": "c1ccccc1O", "min_similarity": 0.1},
 ]

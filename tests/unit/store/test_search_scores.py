@@ -146,3 +146,16 @@ def test_stats_name_the_stored_scores_and_objectives(tmp_path: Path) -> None:
     text = format_stats(stats)
     assert "scores      fit_raw, other_desirability" in text and "objectives  mpo 2" in text
     engine.dispose()
+
+
+def test_score_filter_on_a_broad_page_sorted_by_an_indexed_property(store) -> None:
+    """Past the count limit, SQLite walks the sort column's index (filters kept off theirs)."""
+    from molgen.store.search import SearchLimits
+
+    engine, _ = store
+    query = CandidateQuery(scores={"fit_desirability": Range(min=0.5)}, sort_by="qed")
+    broad = search(engine, query, limits=SearchLimits(count_limit=3))
+    exact = search(engine, query)
+    assert not broad.total_exact and exact.total == 20
+    assert [r.candidate_id for r in broad.rows] == [r.candidate_id for r in exact.rows]
+    assert min(r.scores["fit_desirability"] for r in broad.rows) >= 0.5
