@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from molgen.chem.alerts import alert_catalog  # noqa: E402
+from molgen.chem.columns import DTYPES  # noqa: E402
 from molgen.chem.mol import quiet_rdkit  # noqa: E402
 from molgen.chem.properties import prepare  # noqa: E402
 from molgen.data.readers import read_source  # noqa: E402
@@ -43,9 +44,8 @@ from molgen.scoring import ScoreConfig, Scorer  # noqa: E402
 
 CACHED = ROOT / "data" / "moses" / "test.csv.gz"
 WHEEL = Path("/tmp/dl/molsets-0.3.1-py3-none-any.whl")
-FLOATS = ("mw", "logp", "tpsa", "qed", "sa")
-EXACT = ("smiles", "valid", "inchikey", "hbd", "hba", "rotb", "rings", "lipinski_violations",
-         "pains", "brenk", "alerts")  # fmt: skip
+FLOATS = tuple(name for name, dtype in DTYPES.items() if dtype == "float64")
+EXACT = tuple(name for name in DTYPES if name not in FLOATS)
 
 
 def load_smiles(path: str | None, n: int) -> list[str]:

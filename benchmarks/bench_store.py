@@ -7,7 +7,10 @@ ingestion), ingests them as one run, then times the issue's queries and prints J
 - ``ingest_molecules_per_s``: rows ingested per second (fingerprints included);
 - ``substructure_s``: a common SMARTS (sulfonamide) and a rarer one;
 - ``top50_similarity_s``: the 50 most similar to a MOSES molecule;
-- ``property_page_ms``: first page of qed >= 0.7, no PAINS, sorted by score.
+- ``property_page_ms``: first page of qed >= 0.7, no PAINS, sorted by score;
+- with ``--extra-scores K``: K extra score columns per molecule (an objective's
+  ``c<i>_raw`` / ``c<i>_desirability``), all stored in ``scores``, and
+  ``score_page_ms``: first page of ``c0_desirability >= 0.5`` sorted by ``score:c0_raw``.
 
 The same on PostgreSQL (with the RDKit cartridge when installed) with ``--postgres URL``
 (``scripts/postgres.sh start DIR`` prints one). Query times are the best of ``--repeat``
@@ -28,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -63,6 +67,17 @@ def best_of(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return min(times), result
 
 
+def with_extra_scores(scores: pd.DataFrame, k: int) -> pd.DataFrame:
+    """``scores`` plus ``k`` extra score columns (alternately ``c<i>_raw`` and
+    ``c<i>_desirability``), seeded random values."""
+    rng = np.random.default_rng(0)
+    extra = {
+        f"c{i // 2}_{'raw' if i % 2 == 0 else 'desirability'}": rng.random(len(scores))
+        for i in range(k)
+    }
+    return scores.assign(**extra)
+
+
 def measure(url: str, scores: pd.DataFrame, n_jobs: int, repeat: int) -> dict[str, Any]:
     """Ingest ``scores`` into the store at ``url`` and time the queries."""
     engine = open_store(url)
@@ -79,7 +94,13 @@ def measure(url: str, scores: pd.DataFrame, n_jobs: int, repeat: int) -> dict[st
         "rejected": len(report.rejected),
         "ingest_s": round(ingest_s, 2),
         "ingest_molecules_per_s": round(report.rows_read / ingest_s, 1),
+        "scores_inserted": report.scores_inserted,
     }
+    if "c0_raw" in scores and "c0_desirability" in scores:
+        ranged = CandidateQuery(scores={"c0_desirability": Range(min=0.5)}, sort_by="score:c0_raw")
+        seconds, page = best_of(lambda: search(engine, ranged), repeat)
+        out["score_page_ms"] = round(seconds * 1000, 1)
+        out["score_page_total"] = page.total
     for name, smarts in SMARTS.items():
         seconds, page = best_of(lambda s=smarts: search(engine, CandidateQuery(smarts=s)), repeat)
         out[f"substructure_{name}_s"] = round(seconds, 3)
@@ -103,7 +124,7 @@ def reset_postgres(url: str) -> None:
     """Drop the store's tables so ingestion starts from an empty database."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for table in ("candidates", "runs", "molecules", "alembic_version"):
+        for table in ("scores", "objectives", "candidates", "runs", "molecules", "alembic_version"):
             conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
 
@@ -122,6 +143,9 @@ def main() -> None:
         "scoring (scoring 1M molecules takes about 20 minutes on 2 cores)",
     )
     parser.add_argument("--skip-sqlite", action="store_true", help="time PostgreSQL only")
+    parser.add_argument(
+        "--extra-scores", type=int, default=0, metavar="K", help="extra score columns per row"
+    )
     args = parser.parse_args()
     quiet_rdkit()
 
@@ -139,6 +163,9 @@ def main() -> None:
         if args.scores:
             scores.to_parquet(args.scores, index=False)
     result["n"] = len(scores)
+    if args.extra_scores:
+        scores = with_extra_scores(scores, args.extra_scores)
+        result["extra_scores"] = args.extra_scores
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or str(Path(tmp) / "bench-store.db")
         if Path(path).exists():

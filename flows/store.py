@@ -22,7 +22,13 @@ from molgen.tracking import log_metrics
 
 __all__ = ["pipeline_families", "pipeline_run", "store_flow"]
 
-_COUNTS = ("rows_read", "candidates_inserted", "molecules_inserted", "duplicates_skipped")
+_COUNTS = (
+    "rows_read",
+    "candidates_inserted",
+    "molecules_inserted",
+    "scores_inserted",
+    "duplicates_skipped",
+)
 
 
 def pipeline_run(run: mlflow.ActiveRun | Any, out_dir: str | Path) -> RunInfo:

@@ -41,11 +41,22 @@ class StoreFixture:
         return pd.concat(self.scores.values(), ignore_index=True)
 
 
-def build_store(folder: Path, n: int = 120) -> StoreFixture:
+def with_objective_scores(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a plugin objective's columns (the scored-table contract): ``fit_raw``
+    (a tenth of the molecule's heavy-atom-free MW proxy: ``mw / 100``, rounded) and
+    ``fit_desirability`` (QED to two decimals), so stored-score queries have known answers."""
+    return table.assign(
+        fit_raw=(table["mw"].astype(float) / 100).round(1),
+        fit_desirability=table["qed"].astype(float).round(2),
+    )
+
+
+def build_store(folder: Path, n: int = 120, objective: bool = False) -> StoreFixture:
     """Score ``n`` MOSES molecules plus :data:`ALERT_SMILES` and store them in
     ``folder/store.db``: run A (family char_rnn, an MLflow server) holds the first two
     thirds, run B (family vae, a local tracking store) the last half, so some molecules
-    come from both. The first 20 molecules form the training set (``folder/train``)."""
+    come from both. The first 20 molecules form the training set (``folder/train``).
+    With ``objective``, the tables carry :func:`with_objective_scores`' extra scores."""
     from molgen.scoring.config import ScoreConfig
     from molgen.scoring.score import score_smiles
     from molgen.store.engine import open_store
@@ -58,6 +69,8 @@ def build_store(folder: Path, n: int = 120) -> StoreFixture:
     train_dir.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"smiles": train}).to_parquet(train_dir / "train.parquet")
     table = score_smiles([*smiles, *ALERT_SMILES], ScoreConfig(n_jobs=1), train_smiles=train)
+    if objective:
+        table = with_objective_scores(table)
     split_a, split_b = (2 * n) // 3, n // 2
     scores = {
         "char_rnn": pd.concat([table.iloc[:split_a], table.iloc[n:]], ignore_index=True),

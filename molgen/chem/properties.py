@@ -18,6 +18,7 @@ from rdkit.Chem import QED, rdMolDescriptors
 
 from molgen.chem.alert_screen import ALERT_KINDS, match_alerts, warm_up
 from molgen.chem.alerts import alert_names
+from molgen.chem.columns import PROPERTY_NAMES
 from molgen.chem.mol import mol_from_smiles, mol_to_inchikey
 from molgen.chem.sascore import load_fragment_scores, sa_score
 
@@ -32,10 +33,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PROPERTY_NAMES = (
-    "smiles", "inchikey", "mw", "logp", "tpsa", "hbd", "hba", "rotb", "rings", "qed", "sa",
-    "lipinski_violations", "pains", "brenk", "alerts",
-)  # fmt: skip
 
 Value = float | int | bool | str | None
 

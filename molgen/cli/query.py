@@ -13,7 +13,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from molgen.store.query import MAX_PAGE_SIZE, SORT_KEYS, CandidateQuery, QueryPage
+from molgen.chem.columns import FEATURED_PROPERTIES, column
+from molgen.store.query import (
+    MAX_PAGE_SIZE,
+    SCORE_SORT_PREFIX,
+    SORT_KEYS,
+    CandidateQuery,
+    QueryPage,
+)
 from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.utils.errors import InputError, MolgenError
 
@@ -24,12 +31,13 @@ EXAMPLES = """examples:
   molgen query --smarts 'S(=O)(=O)N' --similar-to 'CC(=O)Nc1ccc(O)cc1' --min-similarity 0.3
   molgen query --similar-to 'CC(=O)Nc1ccc(O)cc1' --top-k 50 --sort similarity
   molgen query --min qed=0.6 --max mw=450 --family vae --sort sa --asc --page 2
+  molgen query --min-score qed_desirability=0.5 --sort score:dock_raw --asc
   molgen query --run <mlflow_run_id> --format sdf --out hits.sdf --limit 5000
   (--db defaults to $MOLGEN_DB_URL, else molgen-store.db in the working directory;
    dates are UTC; a table shows one page, csv/sdf hold every match up to --limit)"""
 
-_WHERE = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|=|==|>|<)\s*([^\s]+)\s*$")
-_TABLE_PROPS = ("qed", "sa", "mw", "logp")
+_WHERE = re.compile(r"^\s*((?:score:)?[\w.-]+?)\s*(>=|<=|=|==|>|<)\s*([^\s]+)\s*$")
+_TABLE_PROPS = FEATURED_PROPERTIES[:4]
 
 
 def _number(text: str, flag: str) -> float:
@@ -39,14 +47,21 @@ def _number(text: str, flag: str) -> float:
         raise InputError(flag, f"{text!r} is not a number") from None
 
 
-def _ranges(args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """Property ranges from ``--where``, ``--min`` and ``--max``."""
+def _ranges(args: argparse.Namespace) -> tuple[dict[str, dict[str, float]], ...]:
+    """Property ranges and stored-score ranges from ``--where``, ``--min``, ``--max``,
+    ``--min-score`` and ``--max-score`` (``--where`` names a score as ``score:NAME``)."""
     ranges: dict[str, dict[str, float]] = {}
+    scores: dict[str, dict[str, float]] = {}
 
     def bound(name: str, end: str, value: float, flag: str) -> None:
+        if name.startswith(SCORE_SORT_PREFIX):
+            scores.setdefault(name[len(SCORE_SORT_PREFIX) :], {})[end] = value
+            return
         if name not in PROPERTY_COLUMNS:
             known = ", ".join(PROPERTY_COLUMNS)
-            raise InputError(flag, f"unknown property {name!r}; known: {known}")
+            raise InputError(
+                flag, f"unknown property {name!r}; known: {known} (stored scores: score:NAME)"
+            )
         ranges.setdefault(name, {})[end] = value
 
     for text in args.where or []:
@@ -66,7 +81,13 @@ def _ranges(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             if not sep:
                 raise InputError(flag, f"{text!r} is not PROPERTY=VALUE")
             bound(name.strip(), end, _number(value, flag), flag)
-    return ranges
+    for flag, end in (("--min-score", "min"), ("--max-score", "max")):
+        for text in getattr(args, f"{end}_score") or []:
+            name, sep, value = text.partition("=")
+            if not sep or not name.strip():
+                raise InputError(flag, f"{text!r} is not NAME=VALUE")
+            bound(SCORE_SORT_PREFIX + name.strip(), end, _number(value, flag), flag)
+    return ranges, scores
 
 
 def _moment(text: str | None, flag: str, end_of_day: bool = False) -> datetime | None:
@@ -98,8 +119,10 @@ def build_query(args: argparse.Namespace) -> CandidateQuery:
     Raises:
         MolgenError: a malformed flag or an invalid query, in one line.
     """
+    properties, scores = _ranges(args)
     fields: dict[str, Any] = {
-        "properties": _ranges(args),
+        "properties": properties,
+        "scores": scores,
         "pains": args.pains,
         "brenk": args.brenk,
         "novel": args.novel,
@@ -133,7 +156,8 @@ def _cell(value: Any, digits: int = 3) -> str:
 
 
 def format_table(page: QueryPage) -> str:
-    """A page of results as a plain-text table with a header line."""
+    """A page of results as a plain-text table with a header line (plus a column for each
+    stored score the query filters or sorts on)."""
     query = page.query
     pages = max(-(-page.total // query.page_size), 1)
     count = f"{page.total}" if page.total_exact else f"more than {page.total}"
@@ -143,13 +167,16 @@ def format_table(page: QueryPage) -> str:
     if not page.rows:
         return lines[0]
     similar = query.similar_to is not None
+    named = list(dict.fromkeys([*filter(None, [query.sort_score]), *query.scores]))
     head = f"{'id':>8} {'score':>6} " + " ".join(f"{p:>7}" for p in _TABLE_PROPS)
+    head += "".join(f" {name:>10.10}" for name in named)
     head += f" {'sim':>6}" * similar + f" {'alerts':<7} {'novel':<5} {'family':<12} smiles"
     lines.append(head)
     for row in page.rows:
         alerts = ",".join(flag for flag, on in (("P", row.pains), ("B", row.brenk)) if on)
         line = f"{row.candidate_id:>8} {_cell(row.score):>6} "
         line += " ".join(f"{_cell(row.properties.get(p), 2):>7}" for p in _TABLE_PROPS)
+        line += "".join(f" {_cell(row.scores.get(name)):>10}" for name in named)
         line += f" {_cell(row.similarity):>6}" * similar
         line += f" {alerts or '-':<7} {_cell(row.novel):<5} {row.family:<12.12} {row.smiles}"
         lines.append(line)
@@ -212,10 +239,23 @@ def add_query_parser(
         "--where",
         action="append",
         metavar="EXPR",
-        help="property range, e.g. 'qed>=0.7', 'mw<=450', 'hbd=2' (repeatable)",
+        help="property or stored-score range, e.g. 'qed>=0.7', 'mw<=450', 'hbd=2', "
+        "'score:dock_raw<=-8' (repeatable)",
     )
-    group.add_argument("--min", action="append", metavar="PROP=X", help="lower bound")
+    props = ", ".join(f"{c.name} ({c.label})" for c in map(column, PROPERTY_COLUMNS))
+    group.add_argument(
+        "--min", action="append", metavar="PROP=X", help=f"lower bound; PROP: {props}"
+    )
     group.add_argument("--max", action="append", metavar="PROP=X", help="upper bound")
+    group.add_argument(
+        "--min-score",
+        action="append",
+        metavar="NAME=X",
+        help="lower bound on a stored score (e.g. an objective's qed_desirability)",
+    )
+    group.add_argument(
+        "--max-score", action="append", metavar="NAME=X", help="upper bound on a stored score"
+    )
     group.add_argument(
         "--pains",
         action=argparse.BooleanOptionalAction,
@@ -242,9 +282,9 @@ def add_query_parser(
     order = parser.add_argument_group("order and output")
     order.add_argument(
         "--sort",
-        choices=SORT_KEYS,
         metavar="KEY",
-        help=f"one of {', '.join(SORT_KEYS)} (default score, or similarity)",
+        help=f"one of {', '.join(SORT_KEYS)}, or score:NAME for a stored score "
+        "(default score, or similarity)",
     )
     order.add_argument("--asc", action="store_true", help="ascending (default descending)")
     order.add_argument("--page", type=int, default=1)

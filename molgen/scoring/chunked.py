@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from molgen.chem.columns import DTYPES
 from molgen.data.readers import iter_source_chunks
 from molgen.scoring.config import ScoreConfig
 from molgen.scoring.score import OUTPUT_SUFFIXES, Scorer, property_table
@@ -29,7 +30,7 @@ __all__ = ["ScoreTableWriter", "chunk_properties", "score_file_chunked"]
 
 logger = logging.getLogger(__name__)
 
-_TEXT_COLUMNS = ("smiles", "inchikey", "alerts")
+_TEXT_COLUMNS = tuple(name for name, dtype in DTYPES.items() if dtype == "object")
 
 
 def chunk_properties(smiles: Sequence[str | None]) -> pd.DataFrame:

@@ -6,14 +6,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from molgen.chem.columns import COMPONENT_PROPERTIES
 from molgen.utils.config import StrictModel
 
 __all__ = ["DesirabilityComponent", "ScoreConfig", "Transform"]
 
-NUMERIC_PROPERTIES = (
-    "mw", "logp", "tpsa", "hbd", "hba", "rotb", "rings", "qed", "sa",
-    "lipinski_violations", "pains", "brenk", "novel",
-)  # fmt: skip
+NUMERIC_PROPERTIES = COMPONENT_PROPERTIES
 
 
 class Transform(StrictModel):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from molgen.chem.columns import RATE_COLUMNS, SUMMARY_COLUMNS
 from molgen.data.dataset import CuratedDataset
 from molgen.scoring.chunked import score_file_chunked
 from molgen.scoring.config import ScoreConfig
@@ -17,8 +18,7 @@ from molgen.utils.scaleout import Mapper
 
 __all__ = ["score_to_file", "summarize_scores"]
 
-SUMMARY_PROPERTIES = ("mw", "logp", "tpsa", "qed", "sa", "score")
-RATE_COLUMNS = ("pains", "brenk", "novel")
+SUMMARY_PROPERTIES = SUMMARY_COLUMNS
 
 
 def summarize_scores(frame: pd.DataFrame) -> dict[str, Any]:

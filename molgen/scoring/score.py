@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from molgen.chem.columns import DTYPES, OUTPUT_COLUMNS
 from molgen.chem.properties import batch_properties, prepare
 from molgen.data.readers import read_source
 from molgen.scoring.config import ScoreConfig
@@ -35,16 +36,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_COLUMNS = (
-    "smiles", "valid", "inchikey", "mw", "logp", "tpsa", "hbd", "hba", "rotb", "rings", "qed",
-    "sa", "lipinski_violations", "pains", "brenk", "alerts", "novel", "score",
-)  # fmt: skip
-_DTYPES = {
-    "smiles": object, "valid": bool, "inchikey": object, "mw": "float64", "logp": "float64",
-    "tpsa": "float64", "hbd": "Int64", "hba": "Int64", "rotb": "Int64", "rings": "Int64",
-    "qed": "float64", "sa": "float64", "lipinski_violations": "Int64", "pains": "boolean",
-    "brenk": "boolean", "alerts": object,
-}  # fmt: skip
+_DTYPES = DTYPES
 MIN_CHUNK = 250  # below this, per-chunk overhead of the alert screen starts to show
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 

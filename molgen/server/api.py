@@ -91,7 +91,9 @@ async def query_post(query: CandidateQuery, state: State) -> QueryPage:
 @router.get("/api/candidates", tags=["query"])
 async def query_get(params: Annotated[SearchParams, Query()], state: State) -> QueryPage:
     """The same as ``POST /api/query`` with the query in the query string:
-    ``<property>_min``/``_max`` for ranges, repeated ``runs``/``families``."""
+    ``<property>_min``/``_max`` for ranges, ``score:<name>_min``/``_max`` for ranges on a
+    stored score (names: ``GET /api/scores``), ``sort_by=score:<name>`` to sort on one,
+    repeated ``runs``/``families``. Each row carries its stored ``scores``."""
     return await search_page(state, params.to_query())
 
 
@@ -180,6 +182,12 @@ async def export_get(params: Annotated[ExportParams, Query()], state: State) -> 
 async def runs(state: State) -> list[RunSummary]:
     """The runs that wrote candidates, newest first, with MLflow links."""
     return (await state.pickers())[0]
+
+
+@router.get("/api/scores", tags=["pickers"])
+async def scores(state: State) -> list[str]:
+    """The names of the stored scores that queries can filter and sort on (``score:NAME``)."""
+    return await state.score_names()
 
 
 @router.get("/api/families", tags=["pickers"])

@@ -27,7 +27,13 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from molgen.server.catalog import FamilySummary, RunSummary, list_families, list_runs
+from molgen.server.catalog import (
+    FamilySummary,
+    RunSummary,
+    list_families,
+    list_runs,
+    list_score_names,
+)
 from molgen.server.params import format_validation_error
 from molgen.store.detail import TrainingIndex
 from molgen.store.search_core import SearchLimits
@@ -64,6 +70,7 @@ class ServerState:
     _pickers: tuple[float, list[RunSummary], list[FamilySummary]] | None = field(
         default=None, repr=False
     )
+    _score_names: tuple[float, list[str]] | None = field(default=None, repr=False)
 
     @property
     def timeout(self) -> float:
@@ -95,6 +102,13 @@ class ServerState:
             families = await self.run(list_families, self.engine)
             self._pickers = (now, runs, families)
         return self._pickers[1], self._pickers[2]
+
+    async def score_names(self) -> list[str]:
+        """The stored score names, for the page's score fields (re-read like the pickers)."""
+        now = time.monotonic()
+        if self._score_names is None or now - self._score_names[0] > PICKER_TTL:
+            self._score_names = (now, await self.run(list_score_names, self.engine))
+        return self._score_names[1]
 
 
 def get_state(request: Request) -> ServerState:

@@ -9,12 +9,14 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
 
 from molgen.store.schema import Candidate, Molecule, Run
+from molgen.store.scores import stored_score_names
 
 __all__ = [
     "FamilySummary",
     "RunSummary",
     "list_families",
     "list_runs",
+    "list_score_names",
     "mlflow_run_url",
     "molecule_smiles",
 ]
@@ -84,6 +86,12 @@ def list_families(engine: Engine) -> list[FamilySummary]:
     )
     with engine.connect() as conn:
         return [FamilySummary(family=f, candidates=n) for f, n in conn.execute(stmt)]
+
+
+def list_score_names(engine: Engine) -> list[str]:
+    """The names of the scores the store holds (see :mod:`molgen.store.scores`), sorted."""
+    with engine.connect() as conn:
+        return stored_score_names(conn)
 
 
 def molecule_smiles(engine: Engine, inchikey: str) -> str | None:

@@ -14,12 +14,19 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from molgen.chem.columns import COLUMNS, FEATURED_PROPERTIES, column
 from molgen.server.api import molecule, search_page
 from molgen.server.app import QueryTimeout, ServerState, get_state
 from molgen.server.catalog import mlflow_run_url
 from molgen.server.depict import ALERT_COLOURS, SMARTS_COLOUR, depict_svg
-from molgen.server.params import LIST_FIELDS, format_validation_error, params_from_multidict
+from molgen.server.params import (
+    LIST_FIELDS,
+    SCORE_PARAM,
+    format_validation_error,
+    params_from_multidict,
+)
 from molgen.store.query import MAX_PAGE_SIZE, SORT_KEYS, QueryPage
+from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.utils.errors import MolgenError
 
 __all__ = ["FORM_PROPERTIES", "error_page", "router"]
@@ -27,24 +34,15 @@ __all__ = ["FORM_PROPERTIES", "error_page", "router"]
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
-FORM_PROPERTIES = (
-    ("qed", "QED"),
-    ("mw", "MW"),
-    ("logp", "logP"),
-    ("sa", "SA score"),
-    ("tpsa", "TPSA"),
-)
+FORM_PROPERTIES = tuple(column(name) for name in FEATURED_PROPERTIES)
 """Properties the form shows as range inputs (the others under "more")."""
-MORE_PROPERTIES = (
-    ("hbd", "H-bond donors"),
-    ("hba", "H-bond acceptors"),
-    ("rotb", "Rotatable bonds"),
-    ("rings", "Rings"),
-    ("lipinski_violations", "Lipinski violations"),
-)
-CARD_PROPERTIES = (("qed", "QED"), ("mw", "MW"), ("logp", "logP"), ("sa", "SA"), ("tpsa", "TPSA"))
+MORE_PROPERTIES = tuple(column(n) for n in PROPERTY_COLUMNS if n not in FEATURED_PROPERTIES)
+CARD_PROPERTIES = FORM_PROPERTIES
+ALERT_FLAGS = tuple(column(name) for name in ("pains", "brenk"))
 PAGE_SIZES = (12, 24, 50, 100, 200)
-ASCENDING_FIRST = ("sa", "mw", "logp", "tpsa")
+CARD_SCORES = 3
+"""Stored scores a card shows when the query names none (the rest fold away)."""
+ASCENDING_FIRST = tuple(c.name for c in COLUMNS if c.lower_is_better)
 """Sort keys whose first click sorts low to high (lower is the better end)."""
 
 
@@ -95,11 +93,21 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _scores_shown(page: QueryPage | None, names: list[str]) -> list[str]:
+    """Stored scores a result card shows in full view: those the query filters or sorts on,
+    else the first few stored ones."""
+    if page is None:
+        return []
+    used = [*filter(None, [page.query.sort_score]), *page.query.scores]
+    return list(dict.fromkeys(used)) or names[:CARD_SCORES]
+
+
 @router.get("/", response_class=HTMLResponse)
 async def search_view(request: Request) -> Response:
     """The search form and, below it, the page of results it selects."""
     state: ServerState = get_state(request)
     runs, families = await state.pickers()
+    score_names = await state.score_names()
     error, status = None, 200
     page: QueryPage | None = None
     try:
@@ -130,9 +138,15 @@ async def search_view(request: Request) -> Response:
         "url": _Url(request),
         "form_properties": FORM_PROPERTIES,
         "more_properties": MORE_PROPERTIES,
-        "more_open": any(f"{p[0]}_{e}" in single for p in MORE_PROPERTIES for e in ("min", "max")),
+        "more_open": any(
+            f"{p.name}_{e}" in single for p in MORE_PROPERTIES for e in ("min", "max")
+        ),
+        "score_names": score_names,
+        "scores_shown": _scores_shown(page, score_names),
+        "scores_open": any(SCORE_PARAM.match(key) for key in single),
         "ascending_first": ASCENDING_FIRST,
         "card_properties": CARD_PROPERTIES,
+        "alert_flags": ALERT_FLAGS,
         "sort_keys": SORT_KEYS,
         "page_sizes": PAGE_SIZES,
         "max_page_size": MAX_PAGE_SIZE,
@@ -157,5 +171,6 @@ async def molecule_view(request: Request, inchikey: str) -> Response:
         "back": request.query_params.get("back", ""),
         "tracking": tracking,
         "has_train": state.train is not None,
+        "score_names": sorted({name for c in detail.candidates for name in c.scores}),
     }
     return templates.TemplateResponse(request, "molecule.html", context)

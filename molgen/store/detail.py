@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from molgen.store.fingerprints import FP_BYTES, batch_fingerprints
 from molgen.store.query import MoleculeDetail
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule
+from molgen.store.scores import scores_of
 from molgen.store.search import row_from, rows_select
 from molgen.store.search_core import tanimoto_matrix
 
@@ -95,6 +96,9 @@ def molecule_detail(
         stmt = rows_select().where(Molecule.inchikey == key)
         stmt = stmt.order_by(Candidate.created_at, Candidate.id)
         candidates = [row_from(row) for row in conn.execute(stmt)]
+        scores = scores_of(conn, [c.candidate_id for c in candidates])
+        for candidate in candidates:
+            candidate.scores = scores.get(candidate.candidate_id, {})
     smiles, pains, brenk, alerts, fingerprint, *values = found
     neighbours = [] if train_smiles is None else nearest_neighbours(fingerprint, train_smiles, k)
     return MoleculeDetail(

@@ -1,6 +1,7 @@
 """The results of a query as CSV or SDF (every page, in the query's order, up to a limit).
 
-CSV has one row per candidate: its ids, SMILES, properties, alerts and provenance. SDF holds
+CSV has one row per candidate: its ids, SMILES, properties, alerts, provenance and stored
+scores (one column per score name, so the file imports again with them). SDF holds
 one record per candidate, titled with its InChIKey, with the same values as SD tags
 (written by RDKit's ``SDWriter``; 2D coordinates computed for the depiction).
 """
@@ -15,8 +16,8 @@ from rdkit import Chem
 from rdkit.Chem import AllChem
 from sqlalchemy import Engine
 
+from molgen.chem.columns import CANDIDATE_COLUMNS, MOLECULE_COLUMNS
 from molgen.store.query import CandidateQuery, CandidateRow
-from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.store.search import QueryError, SearchLimits, search_range
 
 __all__ = [
@@ -32,20 +33,28 @@ MAX_EXPORT_ROWS = 100_000
 """Most rows one export may hold."""
 
 EXPORT_COLUMNS = (
-    "candidate_id", "inchikey", "smiles", *PROPERTY_COLUMNS, "pains", "brenk", "alerts",
-    "novel", "score", "family", "run", "mlflow_run_id", "checkpoint", "temperature",
-    "created_at", "similarity",
+    "candidate_id", "inchikey", "smiles", *MOLECULE_COLUMNS[1:], *CANDIDATE_COLUMNS, "family",
+    "run", "mlflow_run_id", "checkpoint", "temperature", "created_at", "similarity",
 )  # fmt: skip
 """CSV columns and SD tags, in order."""
 
 
-def _values(row: CandidateRow) -> dict[str, Any]:
+def _score_columns(rows: list[CandidateRow]) -> dict[str, str]:
+    """Column names of the rows' stored scores (their own name, or ``score:NAME`` where
+    that is taken), by score name, sorted."""
+    names = sorted({name for row in rows for name in row.scores})
+    return {n: f"score:{n}" if n in EXPORT_COLUMNS else n for n in names}
+
+
+def _values(row: CandidateRow, scores: dict[str, str]) -> dict[str, Any]:
     data = row.model_dump()
     flat = {name: data[name] for name in EXPORT_COLUMNS if name in data}
     flat.update(row.properties)
     flat["alerts"] = ";".join(row.alerts)
     flat["created_at"] = row.created_at.isoformat()
-    return {name: flat.get(name) for name in EXPORT_COLUMNS}
+    values = {name: flat.get(name) for name in EXPORT_COLUMNS}
+    values.update({column: row.scores.get(name) for name, column in scores.items()})
+    return values
 
 
 def _text(value: Any) -> str:
@@ -53,12 +62,14 @@ def _text(value: Any) -> str:
 
 
 def rows_to_csv(rows: list[CandidateRow]) -> str:
-    """Candidate rows as CSV text with a header line (empty cells for missing values)."""
+    """Candidate rows as CSV text with a header line (empty cells for missing values): the
+    :data:`EXPORT_COLUMNS`, then one column per stored score any row has."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
+    scores = _score_columns(rows)
+    writer.writerow([*EXPORT_COLUMNS, *scores.values()])
     for row in rows:
-        writer.writerow([_text(v) for v in _values(row).values()])
+        writer.writerow([_text(v) for v in _values(row, scores).values()])
     return buffer.getvalue()
 
 
@@ -66,13 +77,14 @@ def rows_to_sdf(rows: list[CandidateRow]) -> str:
     """Candidate rows as an SD file: 2D molblocks titled by InChIKey, values as SD tags."""
     buffer = io.StringIO()
     writer = Chem.SDWriter(buffer)
+    scores = _score_columns(rows)
     for row in rows:
         mol = Chem.MolFromSmiles(row.smiles)
         if mol is None:  # stored SMILES are RDKit's own, so this does not happen
             continue
         AllChem.Compute2DCoords(mol)
         mol.SetProp("_Name", row.inchikey)
-        for name, value in _values(row).items():
+        for name, value in _values(row, scores).items():
             if value is not None and value != "":
                 mol.SetProp(name, _text(value))
         writer.write(mol)

@@ -7,6 +7,11 @@ candidate exactly once. Rows are written in key order, so concurrent PostgreSQL 
 wait for each other instead of deadlocking; on SQLite writers queue for the lock
 (``BEGIN IMMEDIATE``). Rows that cannot be stored are reported with a reason, never
 dropped silently.
+
+A table's extra scores (:func:`molgen.store.scored.extra_score_columns`) go into ``scores``
+in the same transaction as their candidates, ``ON CONFLICT DO NOTHING`` on
+``(candidate_id, name)``: re-ingesting stores nothing twice, and adds the scores a
+candidate stored earlier did not have yet.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from molgen.store.bulk import copy_insert_new
 from molgen.store.engine import dialect, write_engine
 from molgen.store.fingerprints import batch_store_fingerprints, popcount
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
-from molgen.store.schema import Candidate, Molecule, Run
-from molgen.store.scored import Rejected, clean_scores, read_scored_file
+from molgen.store.schema import Candidate, Molecule, Objective, Run, Score
+from molgen.store.scored import Rejected, clean_scores, objective_of, read_scored_file
 from molgen.utils.errors import first_line
 from molgen.utils.parallel import chunked, parallel_map
 
@@ -40,6 +45,7 @@ __all__ = [
     "IngestReport",
     "Rejected",
     "RunInfo",
+    "ensure_objective",
     "ensure_run",
     "ingest_family",
     "ingest_file",
@@ -61,6 +67,8 @@ _RETRIES = 5
 _MOLECULES = Molecule.__table__
 _CANDIDATES = Candidate.__table__
 _RUNS = Run.__table__
+_SCORES = Score.__table__
+_OBJECTIVES = Objective.__table__
 
 
 class IngestReport(BaseModel):
@@ -76,6 +84,7 @@ class IngestReport(BaseModel):
     molecules_inserted: int = 0
     candidates_inserted: int = 0
     duplicates_skipped: int = 0
+    scores_inserted: int = 0
     rejected: list[Rejected] = Field(default_factory=list)
     seconds: float = 0.0
 
@@ -86,10 +95,11 @@ class IngestReport(BaseModel):
 
     def summary(self) -> str:
         """One line for logs and the CLI."""
+        scores = f"{self.scores_inserted} new scores, " if self.scores_inserted else ""
         return (
             f"{self.source} [{self.family}]: {self.rows_read} rows, "
             f"{self.candidates_inserted} new candidates, {self.molecules_inserted} new "
-            f"molecules, {self.duplicates_skipped} duplicates skipped, "
+            f"molecules, {scores}{self.duplicates_skipped} duplicates skipped, "
             f"{len(self.rejected)} rejected ({self.seconds:.1f} s)"
         )
 
@@ -130,6 +140,51 @@ def ensure_run(engine: Engine, run: RunInfo) -> tuple[int, datetime]:
         return row.id, row.created_at
 
     return _retrying(engine, work)
+
+
+def ensure_objective(engine: Engine, name: str, version: str) -> int:
+    """The id of objective ``name`` at ``version`` in the store, inserting it if it is new."""
+    insert = _insert(engine)
+    where = (_OBJECTIVES.c.name == name) & (_OBJECTIVES.c.version == version)
+
+    def work(conn: Connection) -> int:
+        conn.execute(
+            insert(_OBJECTIVES)
+            .values(name=name, version=version)
+            .on_conflict_do_nothing(index_elements=["name", "version"])
+        )
+        return conn.execute(select(_OBJECTIVES.c.id).where(where)).scalar_one()
+
+    return _retrying(engine, work)
+
+
+def _candidate_ids(
+    conn: Connection, candidate: dict[str, Any], molecule_ids: Sequence[int]
+) -> dict[int, int]:
+    """Candidate ids of the run and family's candidates of ``molecule_ids``, by molecule."""
+    ids: dict[int, int] = {}
+    for start in range(0, len(molecule_ids), _KEY_CHUNK):
+        stmt = select(_CANDIDATES.c.molecule_id, _CANDIDATES.c.id).where(
+            _CANDIDATES.c.run_id == candidate["run_id"],
+            _CANDIDATES.c.family == candidate["family"],
+            _CANDIDATES.c.molecule_id.in_(molecule_ids[start : start + _KEY_CHUNK]),
+        )
+        ids.update(conn.execute(stmt).all())
+    return ids
+
+
+def _score_rows(
+    conn: Connection, candidate: dict[str, Any], scored: list[tuple[int, dict[str, float | None]]]
+) -> list[dict[str, Any]]:
+    """``scores`` rows of (molecule id, {name: value}) pairs, in key order."""
+    ids = _candidate_ids(conn, candidate, [molecule for molecule, _ in scored])
+    objective = candidate["objective_id"]
+    rows = [
+        {"candidate_id": ids[molecule], "name": name, "value": value, "objective_id": objective}
+        for molecule, values in scored
+        for name, value in values.items()
+    ]
+    return sorted(rows, key=lambda r: (r["candidate_id"], r["name"]))
 
 
 def _ids_of(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
@@ -199,27 +254,34 @@ def _insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]], key: l
 
 def _write_batch(
     engine: Engine, rows: list[dict[str, Any]], known: dict[str, int], candidate: dict[str, Any]
-) -> tuple[int, int]:
-    """Insert a batch's new molecules and its candidates; returns how many of each were new."""
+) -> tuple[int, int, int]:
+    """Insert a batch's new molecules, its candidates and their extra scores (with
+    ``candidate["objective_id"]``); returns how many of each were new."""
     new = sorted((r for r in rows if r["inchikey"] not in known), key=lambda r: r["inchikey"])
     columns = [c.name for c in _MOLECULES.columns if c.name != "id"]
     molecules = [{name: row[name] for name in columns} for row in new]
 
-    def work(conn: Connection) -> tuple[int, int]:
-        ids, added = dict(known), 0
+    provenance = {k: v for k, v in candidate.items() if k != "objective_id"}
+
+    def work(conn: Connection) -> tuple[int, int, int]:
+        ids, added, scores = dict(known), 0, 0
         if molecules:
             added = _insert_new(conn, _MOLECULES, molecules, ["inchikey"])
             ids.update(_ids_of(conn, [row["inchikey"] for row in new]))
         candidates = sorted(
             (
-                {**candidate, "molecule_id": ids[row["inchikey"]], "score": row["score"],
+                {**provenance, "molecule_id": ids[row["inchikey"]], "score": row["score"],
                  "novel": row["novel"]}
                 for row in rows
             ),
             key=lambda c: c["molecule_id"],
         )  # fmt: skip
         inserted = _insert_new(conn, _CANDIDATES, candidates, ["run_id", "family", "molecule_id"])
-        return added, inserted
+        scored = [(ids[row["inchikey"]], row["scores"]) for row in rows if row.get("scores")]
+        if scored:
+            values = _score_rows(conn, candidate, scored)
+            scores = _insert_new(conn, _SCORES, values, ["candidate_id", "name"])
+        return added, inserted, scores
 
     return _retrying(engine, work)
 
@@ -237,6 +299,7 @@ def ingest_scores(
     n_jobs: int = 1,
     batch_size: int = BATCH_SIZE,
     score_config: ScoreConfig | None = None,
+    objective: tuple[str, str] | None = None,
 ) -> IngestReport:
     """Store a scored table's molecules as candidates of ``run`` and ``family``.
 
@@ -252,6 +315,8 @@ def ingest_scores(
         n_jobs: processes computing fingerprints for large tables (0 = all cores).
         batch_size: rows per transaction.
         score_config: how to score a table that has no properties.
+        objective: (name, version) of the objective behind the table's extra scores
+            (default: :func:`~molgen.store.scored.objective_of` the table; None if unsaid).
 
     Returns:
         Counts of rows read, molecules and candidates inserted, duplicates skipped, and
@@ -266,17 +331,21 @@ def ingest_scores(
         source=source or run.source or run.run_key, run_key=run.run_key, family=family,
         rows_read=len(scores), duplicates_skipped=len(rows) - len(unique),
     )  # fmt: skip
+    objective = objective or objective_of(scores)
+    has_scores = any("scores" in row for row in rows[:1])
+    objective_id = ensure_objective(engine, *objective) if objective and has_scores else None
     candidate = {
         "run_id": run_id, "family": family, "model_type": model_type, "checkpoint": checkpoint,
-        "temperature": temperature, "created_at": created_at,
+        "temperature": temperature, "created_at": created_at, "objective_id": objective_id,
     }  # fmt: skip
     batch: list[dict[str, Any]] = []
     known: dict[str, int] = {}
 
     def flush() -> None:
-        new_molecules, new_candidates = _write_batch(engine, batch, known, candidate)
+        new_molecules, new_candidates, new_scores = _write_batch(engine, batch, known, candidate)
         report.molecules_inserted += new_molecules
         report.candidates_inserted += new_candidates
+        report.scores_inserted += new_scores
         report.duplicates_skipped += len(batch) - new_candidates
         batch.clear()
         known.clear()

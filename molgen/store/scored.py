@@ -4,6 +4,15 @@ setting aside (with a reason) every row that cannot be stored.
 A scored table is what ``molgen score`` writes (:data:`molgen.scoring.OUTPUT_COLUMNS`). Any
 molecule file (SMILES, CSV, SDF, Parquet) is accepted too: rows lacking properties are
 scored with :func:`molgen.scoring.score_smiles` first.
+
+Extra scores: every column :func:`molgen.chem.columns.is_extra_score` accepts (an objective's
+``<component>_raw`` / ``<component>_desirability``, or any other numeric column the schema
+does not declare), apart from the reader's and the store's own columns (``row``,
+``fingerprint``, ``src_*``, an export's ``candidate_id``, ...), is kept per candidate in
+the store's ``scores`` table. The objective that computed them is read from a Parquet
+file's schema metadata (:data:`OBJECTIVE_KEY`, :data:`OBJECTIVE_VERSION_KEY`); without it
+(CSV files, and every file written before objectives existed) the scores are stored with no
+objective (NULL), since the file does not say which one produced them.
 """
 
 from __future__ import annotations
@@ -14,27 +23,39 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 
+from molgen.chem.columns import INT_PROPERTIES, MOLECULE_COLUMNS, is_extra_score
 from molgen.data.readers import read_source
 from molgen.scoring import ScoreConfig, score_smiles
 from molgen.store.fingerprints import FP_BYTES
-from molgen.store.schema import PROPERTY_COLUMNS
+from molgen.store.schema import PROPERTY_COLUMNS, SCORE_NAME_LENGTH
 
 __all__ = [
     "INT_COLUMNS",
     "MOLECULE_COLUMNS",
+    "OBJECTIVE_KEY",
+    "OBJECTIVE_VERSION_KEY",
     "Rejected",
     "clean_scores",
+    "extra_score_columns",
     "normalize_alerts",
+    "objective_of",
     "read_scored_file",
 ]
 
 logger = logging.getLogger(__name__)
 
-INT_COLUMNS = ("hbd", "hba", "rotb", "rings", "lipinski_violations")
-MOLECULE_COLUMNS = ("inchikey", *PROPERTY_COLUMNS, "pains", "brenk", "alerts")
-"""What the store keeps of a molecule besides its SMILES and fingerprint."""
+INT_COLUMNS = INT_PROPERTIES
+"""Integer-valued properties (stored rounded)."""
+OBJECTIVE_KEY = "molgen.objective"
+OBJECTIVE_VERSION_KEY = "molgen.objective_version"
+"""Parquet schema metadata keys naming the objective that scored a table, and its version."""
+_NOT_SCORES = frozenset({
+    "row", "fingerprint", "pattern_fp", "fp_popcount", "orig_smiles",  # reader and store
+    "candidate_id", "temperature", "similarity",  # provenance in a store export
+})  # fmt: skip
 
 
 class Rejected(BaseModel):
@@ -65,7 +86,44 @@ def read_scored_file(path: str | Path, smiles_column: str = "smiles") -> pd.Data
     frame = frame.drop(columns=["source"]).rename(
         columns={"input": "smiles", "src_inchikey": "inchikey", "src_smiles": "orig_smiles"}
     )
+    if str(path).lower().endswith(".parquet"):
+        metadata = pq.read_schema(path).metadata or {}
+        for key in (OBJECTIVE_KEY, OBJECTIVE_VERSION_KEY):
+            if key.encode() in metadata:
+                frame.attrs[key] = metadata[key.encode()].decode()
     return frame
+
+
+def objective_of(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """The (name, version) of the objective that scored ``frame`` (from
+    :func:`read_scored_file`'s ``attrs``), or None when the table does not say.
+
+    A name without a version gets version ``"1"``.
+    """
+    name = frame.attrs.get(OBJECTIVE_KEY)
+    if not name:
+        return None
+    return str(name), str(frame.attrs.get(OBJECTIVE_VERSION_KEY) or "1")
+
+
+def extra_score_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` the store keeps as extra scores, in table order (see the
+    module docstring for the rule). A name longer than the store allows is left out with a
+    warning."""
+    names = []
+    for name in frame.columns:
+        if not isinstance(name, str) or name in _NOT_SCORES or name.startswith("src_"):
+            continue
+        dtype = frame[name].dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        if not is_extra_score(name, numeric):
+            continue
+        if len(name) > SCORE_NAME_LENGTH:
+            logger.warning("not storing score %r: names are at most %d characters", name,
+                           SCORE_NAME_LENGTH)  # fmt: skip
+            continue
+        names.append(name)
+    return names
 
 
 def normalize_alerts(text: object) -> str:
@@ -89,7 +147,7 @@ def _rescored(frame: pd.DataFrame, config: ScoreConfig | None) -> pd.DataFrame:
     return out
 
 
-def _reasons(frame: pd.DataFrame) -> pd.Series:
+def _reasons(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
     """Why each row cannot be stored ("" when it can); checks in order, first one wins."""
     reason = pd.Series("", index=frame.index, dtype=object)
 
@@ -105,7 +163,7 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     key = frame["inchikey"]
     mark(key.isna() | (key.astype(str).str.strip() == ""), "no InChIKey")
     mark(key.astype(str).str.len() != 27, "malformed InChIKey " + key.astype(str))
-    for column in (*PROPERTY_COLUMNS, "score"):
+    for column in (*PROPERTY_COLUMNS, "score", *extra):
         if column in frame.columns:
             raw = frame[column]
             numbers = pd.to_numeric(raw, errors="coerce")
@@ -142,15 +200,17 @@ def clean_scores(
 
     Returns:
         One dict per storable row, with ``row``, ``smiles``, :data:`MOLECULE_COLUMNS`,
-        ``score``, ``novel`` and (when the table has one) ``fingerprint``, in plain Python
-        types (None for missing); and the rejected rows with their reasons.
+        ``score``, ``novel``, (when the table has one) ``fingerprint`` and (when it has
+        extra scores, :func:`extra_score_columns`) ``scores`` as ``{name: value}``, in
+        plain Python types (None for missing); and the rejected rows with their reasons.
     """
     frame = frame.reset_index(drop=True)
     if "row" not in frame.columns:
         frame = frame.assign(row=np.arange(1, len(frame) + 1))
     if any(column not in frame.columns for column in MOLECULE_COLUMNS):
         frame = _rescored(frame, score_config)
-    reasons = _reasons(frame)
+    extra = extra_score_columns(frame)
+    reasons = _reasons(frame, extra)
     bad = reasons != ""
     rejected = [
         Rejected(row=int(r), smiles=s if isinstance(s, str) else None, reason=why)
@@ -173,6 +233,9 @@ def clean_scores(
     columns["novel"] = _bools(good["novel"], None) if "novel" in good else [None] * n
     if "fingerprint" in good.columns:
         columns["fingerprint"] = [bytes(b) for b in good["fingerprint"]]
+    if extra:
+        values = zip(*(_floats(good[name]) for name in extra), strict=True)
+        columns["scores"] = [dict(zip(extra, row, strict=True)) for row in values]
     names = list(columns)
     rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     return rows, rejected

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from molgen.store.engine import dialect, has_rdkit_cartridge
 from molgen.store.query import CandidateQuery, CandidateRow, QueryPage
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule, Run
+from molgen.store.scores import check_score_names, scores_of
 from molgen.store.search_core import (
     Deadline,
     QueryError,
@@ -158,7 +159,8 @@ def rows_select() -> Select[Any]:
 def fetch_rows(
     conn: Connection, ids: Sequence[int], similarity: dict[int, float] | None = None
 ) -> list[CandidateRow]:
-    """The result rows of candidates ``ids``, in that order (with their similarity)."""
+    """The result rows of candidates ``ids``, in that order (with their similarity and
+    stored scores)."""
     if not ids:
         return []
     sims = similarity or {}
@@ -167,6 +169,8 @@ def fetch_rows(
         wanted = list(ids[chunk : chunk + _FETCH_CHUNK])
         for row in conn.execute(rows_select().where(Candidate.id.in_(wanted))):
             by_id[row[0]] = row_from(row, sims.get(row[0]))
+    for candidate, scores in scores_of(conn, list(by_id)).items():
+        by_id[candidate].scores = scores
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -214,7 +218,8 @@ def search_range(
     in the query's order (its ``page`` and ``page_size`` are ignored).
 
     Raises:
-        QueryError: invalid SMARTS or SMILES, or the query exceeds the limits (one line).
+        QueryError: invalid SMARTS or SMILES, an unknown score name, or the query exceeds
+            the limits (one line).
     """
     limits = limits or SearchLimits()
     pattern = parse_smarts(query.smarts) if query.smarts else None
@@ -225,6 +230,9 @@ def search_range(
     similarity: dict[int, float] = {}
     try:
         with engine.connect() as conn, bounded(conn, backend, deadline):
+            named = [*query.scores, *filter(None, [query.sort_score])]
+            if named and (unknown := check_score_names(conn, named)):
+                raise QueryError(unknown)
             if similar is None and (pattern is None or cartridge):
                 # The cartridge's @> is RDKit's own exact match: count, sort and page in SQL.
                 extra = [mol_screen(query.smarts.strip())] if query.smarts else []

@@ -14,6 +14,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from molgen.store.query import CandidateQuery
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule, Run
+from molgen.store.scores import score_filter, score_sort_key
 
 __all__ = [
     "Filters",
@@ -95,6 +96,8 @@ def filter_conditions(query: CandidateQuery, backend: str, *, scan_sorted: bool 
         if flag is not None:
             conditions.append(col(column).is_(flag))
     needs_molecules = bool(conditions) or query.sort_by in PROPERTY_COLUMNS
+    for name, bounds in query.scores.items():
+        conditions.append(score_filter(name, bounds, col(Candidate.id)))
     if query.novel is not None:
         conditions.append(col(Candidate.novel).is_(query.novel))
     if query.runs:
@@ -115,6 +118,8 @@ def filter_conditions(query: CandidateQuery, backend: str, *, scan_sorted: bool 
 
 def sort_column(query: CandidateQuery) -> Any:
     """The SQL column a query sorts on (not for ``similarity``, which is computed)."""
+    if query.sort_score is not None:
+        return score_sort_key(query.sort_score)
     if query.sort_by in PROPERTY_COLUMNS:
         return getattr(Molecule, query.sort_by)
     return Candidate.created_at if query.sort_by == "created_at" else Candidate.score
@@ -122,7 +127,7 @@ def sort_column(query: CandidateQuery) -> Any:
 
 def sort_is_indexed(query: CandidateQuery) -> bool:
     """Whether an index leads with the query's sort column (so rows can be read in order)."""
-    if query.sort_by == "similarity":
+    if query.sort_by == "similarity" or query.sort_score is not None:
         return False
     column = sort_column(query).expression
     return any(next(iter(ix.columns)).name == column.name for ix in column.table.indexes)

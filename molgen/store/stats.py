@@ -1,15 +1,17 @@
-"""What the candidate store holds: counts overall, per family and per run, and date range."""
+"""What the candidate store holds: counts overall, per family and per run, date range, and
+the stored extra scores and their objectives."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, func, select
 
 from molgen.store.engine import dialect, has_rdkit_cartridge, public_url
 from molgen.store.migrate import current_revision
-from molgen.store.schema import Candidate, Molecule, Run
+from molgen.store.schema import Candidate, Molecule, Objective, Run
+from molgen.store.scores import stored_score_names
 
 __all__ = ["RunStats", "StoreStats", "format_stats", "store_stats"]
 
@@ -39,6 +41,8 @@ class StoreStats(_Strict):
     candidates: int
     runs: int
     families: dict[str, int]
+    score_names: list[str] = Field(default_factory=list, description="Stored extra scores.")
+    objectives: list[str] = Field(default_factory=list, description="'name version' of each.")
     per_run: list[RunStats]
     first_candidate: datetime | None
     last_candidate: datetime | None
@@ -71,6 +75,10 @@ def store_stats(engine: Engine) -> StoreStats:
             .group_by(r.c.id)
             .order_by(r.c.created_at.desc(), r.c.id.desc())
         ).all()
+        score_names = stored_score_names(conn)
+        objectives = conn.execute(
+            select(Objective.name, Objective.version).order_by(Objective.name, Objective.version)
+        ).all()
     return StoreStats(
         url=public_url(engine),
         backend=dialect(engine),
@@ -80,6 +88,8 @@ def store_stats(engine: Engine) -> StoreStats:
         candidates=candidates,
         runs=len(per_run),
         families=families,
+        score_names=score_names,
+        objectives=[f"{name} {version}" for name, version in objectives],
         per_run=[RunStats(**row._mapping) for row in per_run],
         first_candidate=first,
         last_candidate=last,
@@ -100,6 +110,10 @@ def format_stats(stats: StoreStats) -> str:
         f"runs        {stats.runs}",
         f"created     {span}",
     ]
+    if stats.score_names:
+        lines.append(f"scores      {', '.join(stats.score_names)}")
+    if stats.objectives:
+        lines.append(f"objectives  {', '.join(stats.objectives)}")
     if stats.families:
         lines += ["", f"{'family':<24} {'candidates':>10}"]
         lines += [f"{name:<24} {count:>10}" for name, count in stats.families.items()]

@@ -110,3 +110,55 @@ def test_errors_are_one_line(
 def test_a_missing_store_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", str(tmp_path / "none.db"))
     assert code == 2 and "no candidate store at" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def scored_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pd.DataFrame]:
+    """A store whose candidates carry an objective's extra scores (raw and desirability)."""
+    folder = tmp_path_factory.mktemp("query_cli_scores")
+    frame = scored().copy()
+    frame["fit_raw"] = [float(i % 7) for i in range(len(frame))]
+    frame["fit_desirability"] = [round(i / len(frame), 4) for i in range(len(frame))]
+    frame.to_parquet(folder / "scores.parquet", index=False)
+    url = f"sqlite:///{folder / 'store.db'}"
+    assert main(["store", "import", str(folder / "scores.parquet"), "--db", url]) == 0
+    return url, frame
+
+
+def test_query_by_a_stored_score(scored_db, capsys: pytest.CaptureFixture[str]) -> None:
+    url, frame = scored_db
+    code, out, err = run(capsys, "--db", url, "--min-score", "fit_desirability=0.5",
+                         "--where", "score:fit_raw<=4", "--sort", "score:fit_raw", "--asc",
+                         "--page-size", "100")  # fmt: skip
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    want = frame[(frame["fit_desirability"] >= 0.5) & (frame["fit_raw"] <= 4)]
+    assert lines[0].startswith(f"{len(want)} candidates;") and len(want) > 3
+    assert "sorted by score:fit_raw ascending" in lines[0]
+    assert "fit_raw" in lines[1] and "fit_desira" in lines[1]
+    raw = [float(line.split()[6]) for line in lines[2:]]  # id score qed mw logp sa fit_raw
+    assert raw == sorted(want["fit_raw"].tolist())
+    assert {line.split()[-1] for line in lines[2:]} == set(want["smiles"])
+    code, out, _ = run(capsys, "--db", url, "--max-score", "fit_raw=0", "--format", "csv")
+    exported = pd.read_csv(io.StringIO(out))
+    assert code == 0 and len(exported) == (frame["fit_raw"] == 0).sum()
+    assert (exported["fit_raw"] == 0).all() and "fit_desirability" in exported.columns
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sort", "score:nope"], "unknown score 'nope'; stored: fit_desirability, fit_raw"),
+        (["--min-score", "nope=1"], "unknown score 'nope'; stored: fit_desirability, fit_raw"),
+        (["--min-score", "fit_raw"], "--min-score: 'fit_raw' is not NAME=VALUE"),
+        (["--max-score", "fit_raw=big"], "--max-score: 'big' is not a number"),
+        (["--sort", "colour"], "sort_by: 'colour' is not one of score, similarity"),
+    ],
+)
+def test_score_errors_are_one_line(
+    scored_db, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "--db", scored_db[0], *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("molgen query: error: ") and message in err
+    assert len(err.strip().splitlines()) == 1

@@ -158,3 +158,53 @@ def test_bad_smarts_shows_a_message_not_a_traceback(page) -> None:
     assert "SMARTS" in message.inner_text()
     assert "Traceback" not in page.content()
     assert page.locator("#smarts").input_value() == "[C;X4"  # the form keeps what was typed
+
+
+@pytest.fixture(scope="module")
+def scored_store(tmp_path_factory: pytest.TempPathFactory) -> StoreFixture:
+    """A store whose candidates carry an objective's extra scores (fit_raw, fit_desirability)."""
+    return build_store(tmp_path_factory.mktemp("web_scores"), n=60, objective=True)
+
+
+@pytest.fixture
+def scored_page(scored_store: StoreFixture, chromium: Path) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    app = create_app(scored_store.url, train_dir=str(scored_store.train_dir))
+    with serve_in_thread(app) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        context = browser.new_context(base_url=url)
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def test_filter_and_sort_by_a_stored_score(scored_page, scored_store: StoreFixture) -> None:
+    page = scored_page
+    page.goto("/")
+    fields = page.locator("#scores .score-range")
+    assert fields.evaluate_all("rs => rs.map(r => r.dataset.score)") == [
+        "fit_desirability", "fit_raw",
+    ]  # fmt: skip
+    page.locator("#scores summary").click()  # the score fields fold away until needed
+    page.fill("#scores [name='score:fit_desirability_min']", "0.6")
+    page.select_option("#sort_by", "score:fit_raw")  # re-submits by itself, with the filter
+    page.wait_for_url(re.compile(r"sort_by=score%3Afit_raw"))
+    params = _query(page.url)
+    assert params["score:fit_desirability_min"] == ["0.6"] and "score:fit_raw_max" not in params
+    expected = scored_store.candidates[scored_store.candidates.fit_desirability >= 0.6]
+    assert page.locator("#summary strong").inner_text() == str(len(expected)) != "0"
+    shown = page.locator("#grid .card dl.props > dd.score[data-score='fit_desirability']")
+    assert min(float(t) for t in shown.all_inner_texts()) >= 0.6
+    raw = _numbers(page, "#grid .card dl.props > dd.score[data-score='fit_raw']")
+    assert len(raw) == min(50, len(expected))  # one page
+    assert raw == sorted(expected.fit_raw, reverse=True)[: len(raw)]  # default: high to low
+    assert page.locator("#scores details").get_attribute("open") is not None  # kept open
+
+    # The detail page lists each candidate's stored scores.
+    page.locator("#grid .card a.depiction-link").first.click()
+    page.wait_for_url(re.compile(r"/molecules/"))
+    cells = page.locator("#scores td.score[data-score='fit_raw']").all_inner_texts()
+    assert cells and float(cells[0]) == raw[0]

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from molgen.scoring import ScoreConfig, score_smiles
 from molgen.store.engine import has_rdkit_cartridge, open_store
 from molgen.store.ingest import RunInfo, ingest_scores
-from molgen.store.query import CandidateQuery
+from molgen.store.query import CandidateQuery, Range
 from molgen.store.search import QueryError, SearchLimits, bounded, search
 from molgen.store.search_core import Deadline
 from tests.store_fixtures import fresh_database
@@ -46,6 +46,13 @@ QUERIES: list[dict] = [
     {"similar_to": "CN1CCN(CC1)c1ccccc1", "top_k": 10, "min_similarity": 0.1},
     {"similar_to": "O=C(O)c1ccccc1O", "sort_by": "similarity", "page_size": 30},
     {"smarts": "c1ccccc1", "similar_to": "CC(C)Cc1ccc(C(C)C(=O)O)cc1", "top_k": 15},
+    # stored extra scores: ranges, sorting (ties, NULLs, candidates without the score)
+    {"scores": {"qed_desirability": {"min": 0.4}}, "sort_by": "score:dock_raw"},
+    {"sort_by": "score:qed_desirability", "descending": False, "page": 2, "page_size": 20},
+    {"sort_by": "score:activity", "page_size": 60},
+    {"scores": {"dock_raw": {"max": -100}}, "smarts": "c1ccccc1", "sort_by": "score:qed_raw"},
+    {"properties": {"qed": {"min": 0.6}}, "scores": {"qed_desirability": {"max": 0.9}}},
+    {"similar_to": "CC(=O)Nc1ccc(O)cc1", "top_k": 20, "scores": {"activity": {"min": 1}}},
 ]
 
 
@@ -54,6 +61,10 @@ def scored_frame(data_dir: Path) -> pd.DataFrame:
     smiles = pd.read_csv(data_dir / "moses_300.csv")["smiles"].tolist() + SMILES
     frame = score_smiles(smiles, ScoreConfig())
     frame["novel"] = [None if i % 7 == 0 else i % 2 == 0 for i in range(len(frame))]
+    # A plugin objective's columns (the scored-table contract): raw and desirability.
+    frame["qed_raw"] = frame["qed"]
+    frame["qed_desirability"] = frame["qed"].round(1)  # ties
+    frame["dock_raw"] = [None if i % 5 == 0 else -float(i % 40) * 7 for i in range(len(frame))]
     return frame
 
 
@@ -67,7 +78,8 @@ def _fill(engine: sa.Engine, frame: pd.DataFrame) -> None:
     imported = RunInfo(run_key="import-parity", created_at=datetime(2025, 6, 2, tzinfo=UTC))
     ingest_scores(engine, frame.iloc[0:200], run=mlflow_run, family="char_rnn", temperature=1.0)
     ingest_scores(engine, frame.iloc[150:330], run=mlflow_run, family="vae", temperature=0.8)
-    ingest_scores(engine, frame.iloc[::3], run=imported, family="vae", checkpoint="x.pt")
+    extra = frame.iloc[::3].assign(activity=lambda f: [i % 4 for i in range(len(f))])
+    ingest_scores(engine, extra, run=imported, family="vae", checkpoint="x.pt")
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +130,11 @@ def test_postgres_refuses_what_sqlite_refuses(stores: tuple[sa.Engine, sa.Engine
     for engine in stores:
         with pytest.raises(QueryError, match="smarts: invalid SMARTS"):
             search(engine, CandidateQuery(smarts="c1ccc"))
+        stored = "stored: activity, dock_raw, qed_desirability, qed_raw$"
+        with pytest.raises(QueryError, match=f"^unknown score 'dock'; {stored}"):
+            search(engine, CandidateQuery(scores={"dock": Range(min=1)}))
+        with pytest.raises(QueryError, match=f"^unknown score 'qed'; {stored}"):
+            search(engine, CandidateQuery(sort_by="score:qed"))
         with pytest.raises(QueryError, match="more than 3 candidates"):
             search(
                 engine,
@@ -128,6 +145,8 @@ def test_postgres_refuses_what_sqlite_refuses(stores: tuple[sa.Engine, sa.Engine
 
 CAPPED = [
     {},
+    {"sort_by": "score:dock_raw", "scores": {"qed_desirability": {"min": 0.2}}},
+    {"sort_by": "qed", "scores": {"dock_raw": {"max": -50}}},  # the sort column's index walk
     {"smarts": "c1ccccc1", "sort_by": "qed"},
     {"similar_to": "c1ccccc1O", "min_similarity": 0.1},
 ]

@@ -33,7 +33,7 @@ def test_upgrade_creates_exactly_the_schema(tmp_path: Path, monkeypatch) -> None
     assert migrate.upgrade(engine) == migrate.head_revision() == SCHEMA_VERSION
     assert migrate.current_revision(engine) == SCHEMA_VERSION
     assert set(sa.inspect(engine).get_table_names()) == {
-        "alembic_version", "molecules", "runs", "candidates",
+        "alembic_version", "molecules", "runs", "candidates", "objectives", "scores",
     }  # fmt: skip
     assert _differences(engine) == []
     assert migrate.alembic_config().config_file_name is None
@@ -69,9 +69,10 @@ def test_postgresql_upgrade_adds_the_cartridge_columns(postgres_db: str) -> None
     assert [d[3].name for d in differences if d[0] == "add_column"] == ["pattern_fp"]
     indexes = {d[1].name for d in differences if d[0] == "add_index"}
     assert indexes == {f"ix_molecules_{c}" for c in ("hbd", "hba", "rotb", "rings")} | {
-        "ix_molecules_lipinski_violations"
-    }
-    assert {d[0] for d in differences} == {"add_column", "add_index"}
+        "ix_molecules_lipinski_violations", "ix_scores_name_value"
+    }  # fmt: skip
+    assert {d[1].name for d in differences if d[0] == "add_table"} == {"objectives", "scores"}
+    assert {d[0] for d in differences} == {"add_column", "add_index", "add_table"}
     migrate.upgrade(engine)
     with engine.connect() as conn:
         columns = dict(
