@@ -78,6 +78,7 @@ class IsomerComponent:
     def __init__(self, name: str, params: IsomerParams, context: ComponentContext) -> None:
         self.name, self.params = name, params
         self.target = parse_formula(params.formula)
+        self.key = f"isomer:{params.model_dump_json()}"  # the cache key: same params, same values
 
     def _value(self, mol: Chem.Mol) -> float:
         counts = atom_counts(mol)
@@ -88,4 +89,4 @@ class IsomerComponent:
 
     def __call__(self, batch: MolBatch) -> np.ndarray:
         """Formula closeness per molecule (NaN where invalid)."""
-        return batch.values(f"isomer:{id(self)}", self._value)
+        return batch.values(self.key, self._value)

@@ -115,6 +115,7 @@ class SmartsAlertsComponent:
     def __init__(self, name: str, params: SmartsAlertParams, context: ComponentContext) -> None:
         self.name, self.count = name, params.count
         self.queries = [parse_smarts(s) for s in params.smarts]
+        self.key = f"alerts:{params.model_dump_json()}"  # the cache key: same params, same values
 
     def _value(self, mol: Chem.Mol) -> int:
         hits = sum(mol.HasSubstructMatch(q) for q in self.queries)
@@ -122,7 +123,7 @@ class SmartsAlertsComponent:
 
     def __call__(self, batch: MolBatch) -> np.ndarray:
         """Matched patterns per molecule (NaN where invalid)."""
-        return batch.values(f"alerts:{id(self)}", self._value)
+        return batch.values(self.key, self._value)
 
 
 class SubstructureParams(ComponentParams):
@@ -154,6 +155,7 @@ class SubstructureComponent:
     def __init__(self, name: str, params: SubstructureParams, context: ComponentContext) -> None:
         self.name, self.params = name, params
         self.query = parse_smarts(params.smarts)
+        self.key = f"substructure:{params.model_dump_json()}"
 
     def _value(self, mol: Chem.Mol) -> int:
         chiral = self.params.use_chirality
@@ -163,4 +165,4 @@ class SubstructureComponent:
 
     def __call__(self, batch: MolBatch) -> np.ndarray:
         """Presence (or match count) per molecule (NaN where invalid)."""
-        return batch.values(f"substructure:{id(self)}", self._value)
+        return batch.values(self.key, self._value)
