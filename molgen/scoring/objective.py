@@ -157,6 +157,7 @@ class Objective:
         self, raw: dict[str, np.ndarray], valid: np.ndarray, canonical: list[str | None]
     ) -> ObjectiveResult:
         """Transforms and the total, from each component's raw values."""
+        raw = {c.name: raw[c.name] for c in self.config.components}  # in the objective's order
         d = {c.name: desirability(raw[c.name], c.transform) for c in self.config.components}
         total = combine(self.config, d, valid)
         return ObjectiveResult(valid, canonical, raw, d, total)
