@@ -53,7 +53,7 @@ def score_on_dask(
     out_path: str,
 ) -> dict[str, Any]:
     """Score ``in_path`` with one Prefect task per chunk on the flow's Dask task runner;
-    novelty, the composite score and the output file are done here, in input order, so the
+    novelty, the objective and the output file are done here, in input order, so the
     table equals the single-process one. Skipped when already done."""
     if not is_done(out_path, "score", key):
         mapper = task_mapper(dask.max_pending)
@@ -74,7 +74,7 @@ def score_flow(
     smiles_column: str = "smiles",
     parent_run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Score the molecules of any SMILES file with RDKit properties and the composite score.
+    """Score the molecules of any SMILES file with RDKit properties and the objective.
 
     With a ``[dask]`` section the file is scored chunk by chunk on that Dask cluster (same
     table).

@@ -119,10 +119,13 @@ def sample(args: argparse.Namespace) -> None:
 
 
 def score(args: argparse.Namespace) -> None:
-    """``molgen score``: RDKit properties and the composite score for any SMILES file."""
+    """``molgen score``: RDKit properties and an objective's score for any SMILES file."""
     from flows.score import score_flow
+    from molgen.scoring.objective_config import resolve_objective
 
     config = _config(args)
+    if args.objective:
+        config.score.objective = resolve_objective(args.objective)
     _check_sources([args.input], args.smiles_column)
     _check_output(args.out)
     if args.data:

@@ -30,7 +30,8 @@ EXAMPLES = {
   molgen sample --model models:/char_rnn@champion -n 1000 --out champion.parquet""",
     "score": """examples:
   molgen score samples.csv --out scores.parquet
-  molgen score candidates.sdf --out scores.csv --data data/mine""",
+  molgen score candidates.sdf --out scores.csv --data data/mine
+  molgen score samples.csv --objective configs/objectives/celecoxib.toml --out scores.parquet""",
     "evaluate": """examples:
   molgen evaluate samples.csv --data data/mine --out metrics.json
   molgen evaluate runs/today/char_rnn/samples.parquet --data runs/today/data --out m.json
@@ -111,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--out", required=True, metavar="FILE", help=".csv or .parquet")
     score.add_argument("--data", metavar="DIR", help="curated dataset, for novelty")
     score.add_argument("--smiles-column", metavar="NAME", default="smiles")
+    score.add_argument(
+        "--objective",
+        metavar="FILE",
+        help="objective TOML (configs/objectives/*.toml) or a built-in name; default: the "
+        "config's [score] objective",
+    )
     score.set_defaults(handler=commands.score)
 
     evaluate = add("evaluate", "MOSES and GuacaMol metrics of samples against a curated dataset.")

@@ -2,7 +2,7 @@
 
 The input is streamed in chunks of rows; a ``Mapper`` (see :mod:`molgen.utils.scaleout`) computes
 each chunk's RDKit properties wherever it runs them (local processes, a Dask cluster) and
-yields them in order. Novelty (the training set stays here) and the composite score are
+yields them in order. Novelty (the training set stays here) and the objective are
 added here, and each finished chunk is appended to the output file, so neither this process
 nor a worker ever holds the whole scored table. The output equals :func:`score_file`'s.
 """
@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from molgen.chem.columns import DTYPES
 from molgen.data.readers import iter_source_chunks
 from molgen.scoring.config import ScoreConfig
-from molgen.scoring.score import OUTPUT_SUFFIXES, Scorer, property_table
+from molgen.scoring.score import OUTPUT_SUFFIXES, Scorer, property_table, to_arrow
 from molgen.utils.errors import InputError
 from molgen.utils.parallel import parallel_map
 from molgen.utils.scaleout import Mapper
@@ -61,7 +61,8 @@ class ScoreTableWriter:
         self.rows = 0
 
     def write(self, frame: pd.DataFrame) -> None:
-        """Append one scored chunk (the columns of :data:`~molgen.scoring.score.OUTPUT_COLUMNS`)."""
+        """Append one scored chunk (:data:`~molgen.scoring.score.OUTPUT_COLUMNS` and the
+        objective's component columns)."""
         try:
             self.partial.parent.mkdir(parents=True, exist_ok=True)
             if self.suffix == ".csv":
@@ -76,7 +77,7 @@ class ScoreTableWriter:
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:
         if self._schema is None:
-            schema = pa.Schema.from_pandas(frame, preserve_index=False)
+            schema = to_arrow(frame).schema  # with the objective's name and version
             for name in _TEXT_COLUMNS:  # a chunk may hold no value there (all invalid)
                 schema = schema.set(schema.get_field_index(name), pa.field(name, pa.string()))
             self._schema = schema
@@ -122,7 +123,7 @@ def score_file_chunked(
     Args:
         path: input file, streamed with :func:`molgen.data.readers.iter_source_chunks`.
         out_path: ``.csv`` or ``.parquet`` output; one row per input row, same order.
-        config: the composite score; ``config.chunk_size`` rows per chunk by default.
+        config: the objective; ``config.chunk_size`` rows per chunk by default.
         train_smiles: canonical training SMILES, for ``novel``.
         smiles_column: SMILES column of tabular inputs.
         mapper: runs :func:`chunk_properties` on each chunk, yielding results in order;

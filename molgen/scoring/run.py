@@ -55,7 +55,7 @@ def score_to_file(
     Args:
         in_path: any SMILES/CSV/TSV/SDF/Parquet file.
         out_path: where the scored table goes; one row per input row, same order.
-        config: the composite score and parallelism.
+        config: the objective and parallelism.
         train_data: a curated dataset directory; when given, ``novel`` is filled in.
         smiles_column: SMILES column of tabular inputs.
         mapper: runs each chunk's properties (see :mod:`molgen.utils.scaleout`); None scores
@@ -63,7 +63,8 @@ def score_to_file(
         chunk_size: rows per chunk with a mapper (default ``config.chunk_size``).
 
     Returns:
-        :func:`summarize_scores` of the table, plus ``seconds``.
+        :func:`summarize_scores` of the table, plus ``seconds`` and the objective's name
+        and version (``objective``, ``objective_version``).
     """
     started = time.perf_counter()
     train = CuratedDataset.open(train_data).smiles("train") if train_data else None
@@ -77,4 +78,6 @@ def score_to_file(
         )  # fmt: skip
     summary = summarize_scores(frame)
     summary["seconds"] = round(time.perf_counter() - started, 2)
+    summary["objective"] = config.objective.name
+    summary["objective_version"] = config.objective.version
     return summary

@@ -1,13 +1,18 @@
-"""Score batches of SMILES: RDKit properties, novelty and the composite desirability.
+"""Score batches of SMILES: RDKit properties, novelty and an objective's total.
 
 :class:`Scorer` is the scoring function of the pipeline and of a reinforcement-learning
 loop alike (``Scorer(config, train_smiles)(smiles) -> np.ndarray``). Properties are
-computed in worker processes over chunks of unique SMILES; novelty and the composite score
-are computed here, so the training set never leaves this process.
+computed in worker processes over chunks of unique SMILES; novelty and the objective (see
+:mod:`molgen.scoring.objective`) are computed here, so the training set never leaves this
+process. Besides :data:`OUTPUT_COLUMNS`, a scored table has ``<name>_raw`` and
+``<name>_desirability`` for every component of the objective, and the objective's name and
+version in ``DataFrame.attrs`` (and in a Parquet file's schema metadata) under
+:data:`OBJECTIVE_KEY` and :data:`OBJECTIVE_VERSION_KEY`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Collection, Sequence
@@ -15,28 +20,40 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from molgen.chem.columns import DTYPES, OUTPUT_COLUMNS
+from molgen.chem.columns import COMPONENT_PROPERTIES, DTYPES, OUTPUT_COLUMNS
 from molgen.chem.properties import batch_properties, prepare
 from molgen.data.readers import read_source
+from molgen.scoring.components import MolBatch
 from molgen.scoring.config import ScoreConfig
-from molgen.scoring.desirability import composite_score
-from molgen.utils.errors import ConfigError, InputError
+from molgen.scoring.objective import Objective
+from molgen.scoring.objective_config import ObjectiveConfig
+from molgen.utils.errors import InputError
 from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
 __all__ = [
+    "OBJECTIVE_KEY",
+    "OBJECTIVE_VERSION_KEY",
     "OUTPUT_COLUMNS",
     "OUTPUT_SUFFIXES",
     "Scorer",
+    "component_columns",
     "property_table",
     "score_file",
     "score_smiles",
+    "to_arrow",
     "write_scores",
 ]
 
 logger = logging.getLogger(__name__)
 
 _DTYPES = DTYPES
+KNOWN_PROPERTIES = tuple(name for name in COMPONENT_PROPERTIES if name != "novel")
+"""Property columns a component of the same type reuses instead of computing again."""
+OBJECTIVE_KEY = "molgen.objective"
+OBJECTIVE_VERSION_KEY = "molgen.objective_version"
 MIN_CHUNK = 250  # below this, per-chunk overhead of the alert screen starts to show
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 
@@ -49,49 +66,85 @@ def _chunk_size(n: int, n_jobs: int, max_size: int) -> int:
     return max(1, min(max_size, max(MIN_CHUNK, math.ceil(n / (4 * n_jobs)))))
 
 
+def component_columns(objective: ObjectiveConfig) -> list[str]:
+    """The per-component columns a scored table has after :data:`OUTPUT_COLUMNS`:
+    ``<name>_raw`` and ``<name>_desirability`` per component, in the objective's order."""
+    return [f"{c.name}_{kind}" for c in objective.components for kind in ("raw", "desirability")]
+
+
+def _as_float(column: pd.Series) -> np.ndarray:
+    """A property column as floats: booleans as 0/1, None/NA as NaN."""
+    return column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
 class Scorer:
-    """Maps a batch of SMILES to composite scores in [0, 1] (invalid SMILES score 0).
+    """Maps a batch of SMILES to objective totals in [0, 1] (invalid SMILES score 0).
 
     Usable as the reward of a reinforcement-learning loop: ``scorer(smiles)`` returns one
-    float per input. A batch that fits in one chunk is scored in this process, so frequent
-    small calls pay no process start-up; larger ones are split over ``config.n_jobs``.
+    float per input, computing only the objective's components (see
+    :class:`~molgen.scoring.objective.Objective`; large batches go to a worker pool that
+    lives until :meth:`close`). :meth:`table` computes every property as well.
 
     Args:
-        config: the composite score (``components``) and parallelism.
+        config: the objective and parallelism.
         train_smiles: canonical SMILES of the training set (as stored by curate); when
             given, ``novel`` is True for molecules whose canonical SMILES is not among them.
 
     Raises:
-        ConfigError: a component uses ``novel`` but no training set is given.
+        ConfigError: a component needs a training set (``novelty``) and none is given.
     """
 
     def __init__(self, config: ScoreConfig, train_smiles: Collection[str] | None = None) -> None:
         self.config = config
         self.train = frozenset(train_smiles) if train_smiles is not None else None
-        if self.train is None and any(c.property == "novel" for c in config.components):
-            raise ConfigError("score.components: property 'novel' needs a training set")
+        self.objective = Objective(config.objective, self.train, n_jobs=config.n_jobs)
 
     def __call__(self, smiles: Sequence[str | None]) -> np.ndarray:
-        """Composite scores of ``smiles``, one float per input, in order."""
-        return self.table(smiles)["score"].to_numpy(dtype=float)
+        """Objective totals of ``smiles``, one float per input, in order."""
+        return self.objective(smiles)
+
+    def __enter__(self) -> Scorer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the objective's worker pool, if one was started."""
+        self.objective.close()
 
     def table(self, smiles: Sequence[str | None], progress: bool = False) -> pd.DataFrame:
-        """The full scored table: :data:`OUTPUT_COLUMNS`, one row per input, in order.
+        """The full scored table, one row per input, in order: :data:`OUTPUT_COLUMNS`,
+        then :func:`component_columns`.
 
         Invalid inputs keep their row with ``valid`` False, their raw input as ``smiles``,
-        missing properties and score 0. ``novel`` is NA without a training set.
+        missing properties and raw values, desirabilities 0 and score 0. ``novel`` is NA
+        without a training set.
         """
         n_jobs = resolve_n_jobs(self.config.n_jobs)
         found = property_table(smiles, n_jobs, self.config.chunk_size, progress)
         return self.complete(found)
 
     def complete(self, properties: pd.DataFrame) -> pd.DataFrame:
-        """Add ``novel`` and ``score`` to a :func:`property_table` and order the columns
-        as :data:`OUTPUT_COLUMNS` (row-wise, so it may be applied chunk by chunk)."""
+        """Add ``novel``, ``score`` and the component columns to a :func:`property_table`
+        (row-wise, so it may be applied chunk by chunk). Property values the table already
+        holds are not computed again."""
         frame = properties.copy()
         frame["novel"] = self._novelty(frame)
-        frame["score"] = composite_score(frame, self.config.components)
-        return frame.loc[:, list(OUTPUT_COLUMNS)]
+        known = {name: _as_float(frame[name]) for name in KNOWN_PROPERTIES}
+        valid = frame["valid"].to_numpy(dtype=bool)
+        batch = MolBatch.from_canonical(frame["smiles"].tolist(), valid, known)
+        result = self.objective.evaluate_batch(batch)
+        frame["score"] = result.total
+        columns = {}
+        for name in result.raw:
+            columns[f"{name}_raw"] = result.raw[name]
+            columns[f"{name}_desirability"] = result.desirability[name]
+        extra = pd.DataFrame(columns, index=frame.index, dtype="float64")
+        out = pd.concat([frame.loc[:, list(OUTPUT_COLUMNS)], extra], axis=1)
+        out.attrs[OBJECTIVE_KEY] = self.config.objective.name
+        out.attrs[OBJECTIVE_VERSION_KEY] = self.config.objective.version
+        return out
 
     def _novelty(self, frame: pd.DataFrame) -> pd.Series:
         if self.train is None:
@@ -152,15 +205,31 @@ def score_smiles(
 
     Args:
         smiles: SMILES strings; None, empty or unparsable ones give invalid rows.
-        config: the composite score and parallelism.
+        config: the objective and parallelism.
         train_smiles: canonical training SMILES, for ``novel``.
         progress: show a progress bar over chunks.
     """
     return Scorer(config, train_smiles).table(smiles, progress=progress)
 
 
+def to_arrow(frame: pd.DataFrame, schema: pa.Schema | None = None) -> pa.Table:
+    """A scored table as an Arrow table whose schema metadata carries the objective's name
+    and version (:data:`OBJECTIVE_KEY`, :data:`OBJECTIVE_VERSION_KEY`, from
+    ``frame.attrs``), so that ``pd.read_parquet`` restores them in ``attrs`` too."""
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    attrs = {
+        k: str(v) for k, v in frame.attrs.items() if k in (OBJECTIVE_KEY, OBJECTIVE_VERSION_KEY)
+    }
+    metadata = dict(table.schema.metadata or {})
+    metadata.update({k.encode(): v.encode() for k, v in attrs.items()})
+    if attrs:
+        metadata[b"PANDAS_ATTRS"] = json.dumps(attrs).encode()
+    return table.replace_schema_metadata(metadata)
+
+
 def write_scores(frame: pd.DataFrame, out_path: str | Path) -> None:
-    """Write a scored table as CSV or Parquet (by extension), replacing it atomically.
+    """Write a scored table as CSV or Parquet (by extension), replacing it atomically;
+    Parquet keeps the objective's name and version (see :func:`to_arrow`).
 
     Raises:
         InputError: the extension is neither ``.csv`` nor ``.parquet``, or writing fails.
@@ -175,7 +244,7 @@ def write_scores(frame: pd.DataFrame, out_path: str | Path) -> None:
         if suffix == ".csv":
             frame.to_csv(partial, index=False)
         else:
-            frame.to_parquet(partial, index=False)
+            pq.write_table(to_arrow(frame), partial)
         partial.replace(out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -194,7 +263,7 @@ def score_file(
     Args:
         path: input file, read with :func:`molgen.data.readers.read_source`.
         out_path: ``.csv`` or ``.parquet`` output; one row per input row, same order.
-        config: the composite score and parallelism.
+        config: the objective and parallelism.
         train_smiles: canonical training SMILES, for ``novel``.
         smiles_column: SMILES column of tabular inputs.
 

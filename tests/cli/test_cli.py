@@ -150,3 +150,46 @@ def test_empty_and_broken_inputs(workdir, capsys, prefect_harness):
     wrong_column.write_text("name,structure\na,CCO\n")
     line = _one_line_error(capsys, main(["curate", str(wrong_column), "--out", "o"]))
     assert "cols.csv" in line and "smiles" in line
+
+
+OBJECTIVES = Path(__file__).resolve().parents[2] / "configs" / "objectives"
+
+
+def test_score_with_an_objective(workdir, tiny_toml, data_dir, prefect_harness, capsys):
+    import pyarrow.parquet as pq
+
+    from molgen.scoring import Objective, load_objective
+
+    source = workdir / "in.csv"
+    smiles = [*pd.read_csv(data_dir / "moses_300.csv")["smiles"].head(30), "oops"]
+    pd.DataFrame({"smiles": smiles}).to_csv(source, index=False)
+    out = workdir / "scores.parquet"
+    objective = OBJECTIVES / "celecoxib.toml"
+    assert main(["score", str(source), "--out", str(out), "--objective", str(objective),
+                 "--config", str(tiny_toml)]) == 0  # fmt: skip
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["objective"] == "celecoxib" and summary["n"] == 31
+    scored = pd.read_parquet(out)
+    config = load_objective(objective)
+    for component in config.components:
+        assert {f"{component.name}_raw", f"{component.name}_desirability"} <= set(scored.columns)
+    assert {"qed", "sa", "pains", "novel", "score"} <= set(scored.columns)
+    metadata = pq.read_schema(out).metadata
+    assert metadata[b"molgen.objective"] == b"celecoxib"
+    assert metadata[b"molgen.objective_version"] == b"1"
+    with Objective(config) as reward:
+        assert scored["score"].tolist() == reward(smiles).tolist()
+    assert scored["score"].iloc[-1] == 0.0
+
+
+def test_score_with_a_bad_objective_gets_one_line(workdir, tiny_toml, capsys):
+    source = workdir / "in.smi"
+    source.write_text("CCO\n")
+    bad = workdir / "x.toml"
+    bad.write_text('name = "x"\n[[components]]\nname = "sim_celecoxib"\ntype = "tanimoto"\n'
+                   'params = { smiles = ["C1CC("] }\n')  # fmt: skip
+    code = main(["score", str(source), "--out", "s.csv", "--objective", str(bad)])
+    line = _one_line_error(capsys, code)
+    assert line.endswith(
+        f"{bad}: components[0] (sim_celecoxib): reference SMILES 'C1CC(' does not parse"
+    )

@@ -9,8 +9,9 @@ import pytest
 
 from molgen.scoring.chunked import score_file_chunked
 from molgen.scoring.config import ScoreConfig
+from molgen.scoring.objective_config import default_objective, load_objective
 from molgen.scoring.run import score_to_file
-from molgen.scoring.score import OUTPUT_COLUMNS, score_file
+from molgen.scoring.score import OUTPUT_COLUMNS, component_columns, score_file
 from molgen.utils.errors import InputError
 
 CONFIG = ScoreConfig(n_jobs=1, chunk_size=4)
@@ -47,8 +48,21 @@ def test_chunked_output_equals_whole_file_scoring(samples, tmp_path, suffix, chu
     read = pd.read_csv if suffix == ".csv" else pd.read_parquet
     pd.testing.assert_frame_equal(read(chunked), read(whole), check_exact=True)
     pd.testing.assert_frame_equal(kept, expected.loc[:, ["valid", "novel"]], check_exact=True)
-    assert list(read(chunked).columns) == list(OUTPUT_COLUMNS)
+    columns = [*OUTPUT_COLUMNS, *component_columns(default_objective())]
+    assert list(read(chunked).columns) == columns
     assert not list((tmp_path / "out").glob(".*partial"))
+
+
+def test_chunked_output_with_an_objective_file_equals_whole_file(samples, tmp_path):
+    objective = load_objective(Path(__file__).parents[3] / "configs/objectives/celecoxib.toml")
+    config = ScoreConfig(objective=objective, n_jobs=1, chunk_size=4)
+    whole, chunked = tmp_path / "whole.parquet", tmp_path / "chunked.parquet"
+    score_file(samples, whole, config)
+    score_file_chunked(samples, chunked, config, mapper=_in_order, chunk_size=5)
+    back = pd.read_parquet(chunked)
+    pd.testing.assert_frame_equal(back, pd.read_parquet(whole), check_exact=True)
+    assert back.attrs == {"molgen.objective": "celecoxib", "molgen.objective_version": "1"}
+    assert "sim_celecoxib_raw" in back.columns and "reactive_desirability" in back.columns
 
 
 def test_score_to_file_summary_is_the_same_with_a_mapper(samples, tmp_path):

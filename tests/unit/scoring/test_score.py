@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from rdkit import Chem
 
 from molgen.chem.properties import molecule_properties
-from molgen.scoring import OUTPUT_COLUMNS, Scorer, score_file, score_smiles
-from molgen.scoring.config import DesirabilityComponent, ScoreConfig, Transform
-from molgen.scoring.desirability import composite_score
+from molgen.scoring import (
+    OUTPUT_COLUMNS,
+    ComponentConfig,
+    ObjectiveConfig,
+    Scorer,
+    component_columns,
+    default_objective,
+    score_file,
+    score_smiles,
+)
+from molgen.scoring.config import ScoreConfig
+from molgen.scoring.transforms import Step
 from molgen.utils.errors import ConfigError, InputError
+
+COLUMNS = [*OUTPUT_COLUMNS, *component_columns(default_objective())]
 
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
 CAFFEINE = "Cn1cnc2c1c(=O)n(C)c(=O)n2C"
@@ -26,12 +38,15 @@ def moses(data_dir) -> list[str]:
 def test_columns_values_and_invalid_rows_in_place():
     inputs = [ASPIRIN, None, "", "C1CC", CAFFEINE, float("nan"), CATECHOL]
     frame = score_smiles(inputs, ScoreConfig(n_jobs=1))
-    assert list(frame.columns) == list(OUTPUT_COLUMNS)
+    assert list(frame.columns) == COLUMNS
+    assert frame.attrs == {"molgen.objective": "default", "molgen.objective_version": "1"}
     assert frame["valid"].tolist() == [True, False, False, False, True, False, True]
     assert frame["smiles"].tolist()[1:4] == [None, "", "C1CC"]
     invalid = frame[~frame["valid"]]
     assert (invalid["score"] == 0).all()
-    assert invalid.drop(columns=["smiles", "valid", "score"]).isna().all().all()
+    desirabilities = [c for c in frame.columns if c.endswith("_desirability")]
+    assert (invalid[desirabilities] == 0).all().all()
+    assert invalid.drop(columns=["smiles", "valid", "score", *desirabilities]).isna().all().all()
     assert frame["novel"].isna().all()  # no training set
     for row, smiles in ((0, ASPIRIN), (4, CAFFEINE), (6, CATECHOL)):
         want = molecule_properties(Chem.MolFromSmiles(smiles))
@@ -59,13 +74,16 @@ def test_novelty_against_training_set(moses):
     assert frame["novel"].isna().tolist()[-1]
 
 
-def test_novel_component_needs_training_set():
-    novel = DesirabilityComponent(property="novel", transform=Transform(kind="step", low=1))
-    config = ScoreConfig(components=[novel], n_jobs=1)
-    with pytest.raises(ConfigError, match="novel"):
+def test_novelty_component_needs_training_set():
+    novel = ComponentConfig(name="novel", type="novelty", transform=Step(low=1))
+    config = ScoreConfig(objective=ObjectiveConfig(name="n", components=[novel]), n_jobs=1)
+    with pytest.raises(ConfigError, match="'novel' \\(novelty\\) needs a training set"):
         Scorer(config)
-    scores = Scorer(config, train_smiles=[ASPIRIN])([ASPIRIN, CAFFEINE])
-    assert scores.tolist() == [0.0, 1.0]
+    scorer = Scorer(config, train_smiles=[ASPIRIN])
+    assert scorer([ASPIRIN, CAFFEINE]).tolist() == [0.0, 1.0]
+    table = scorer.table([ASPIRIN, CAFFEINE, "x"])
+    assert table["novel_raw"].tolist()[:2] == [0.0, 1.0] and np.isnan(table["novel_raw"][2])
+    assert table["score"].tolist() == [0.0, 1.0, 0.0]
 
 
 def test_scorer_returns_composite_scores(moses):
@@ -74,7 +92,7 @@ def test_scorer_returns_composite_scores(moses):
     scores = scorer([*moses[:20], "xyz"])
     assert isinstance(scores, np.ndarray) and scores.dtype == float and scores.shape == (21,)
     table = scorer.table(moses[:20])
-    np.testing.assert_array_equal(scores[:20], composite_score(table, config.components))
+    np.testing.assert_array_equal(scores[:20], table["score"].to_numpy())
     assert scores[-1] == 0.0
 
 
@@ -87,7 +105,7 @@ def test_parallel_equals_single_process(moses):
 
 def test_empty_input():
     frame = score_smiles([], ScoreConfig(n_jobs=2))
-    assert list(frame.columns) == list(OUTPUT_COLUMNS) and frame.empty
+    assert list(frame.columns) == COLUMNS and frame.empty
 
 
 def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +122,7 @@ def test_score_file_round_trip(tmp_path, suffix):
     out = tmp_path / "sub" / f"scores{suffix}"
     frame = score_file(source, out, ScoreConfig(n_jobs=1), train_smiles=[ASPIRIN])
     back = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
-    assert list(back.columns) == list(OUTPUT_COLUMNS) and len(back) == 4
+    assert list(back.columns) == COLUMNS and len(back) == 4
     assert back["valid"].tolist() == [True, False, False, True]
     assert back["smiles"].tolist()[:2] == [ASPIRIN, "oops"]
     assert back["novel"].tolist()[0] == False  # noqa: E712 - NA-aware column
@@ -113,6 +131,10 @@ def test_score_file_round_trip(tmp_path, suffix):
     if suffix == ".parquet":  # strings may come back as pandas' string dtype
         pd.testing.assert_frame_equal(as_objects(back), as_objects(frame))
         assert (back["hbd"].dtype, back["pains"].dtype) == ("Int64", "boolean")
+        metadata = pq.read_schema(out).metadata
+        assert metadata[b"molgen.objective"] == b"default"
+        assert metadata[b"molgen.objective_version"] == b"1"
+        assert back.attrs == frame.attrs
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no partial file left
 
 
