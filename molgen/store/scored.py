@@ -9,7 +9,9 @@ Extra scores: every column :func:`molgen.chem.columns.is_extra_score` accepts (a
 ``<component>_raw`` / ``<component>_desirability``, or any other numeric column the schema
 does not declare), apart from the reader's and the store's own columns (``row``,
 ``fingerprint``, ``src_*``, an export's ``candidate_id``, ...), is kept per candidate in
-the store's ``scores`` table. The objective that computed them is read from a Parquet
+the store's ``scores`` table, except a component's raw column that only repeats a stored
+property (the default objective's ``qed_raw`` is the ``qed`` column, value for value). The
+objective that computed them is read from a Parquet
 file's schema metadata (:data:`OBJECTIVE_KEY`, :data:`OBJECTIVE_VERSION_KEY`); without it
 (CSV files, and every file written before objectives existed) the scores are stored with no
 objective (NULL), since the file does not say which one produced them.
@@ -116,7 +118,7 @@ def extra_score_columns(frame: pd.DataFrame) -> list[str]:
             continue
         dtype = frame[name].dtype
         numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        if not is_extra_score(name, numeric):
+        if not is_extra_score(name, numeric) or _repeats_a_property(frame, name):
             continue
         if len(name) > SCORE_NAME_LENGTH:
             logger.warning("not storing score %r: names are at most %d characters", name,
@@ -124,6 +126,17 @@ def extra_score_columns(frame: pd.DataFrame) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+def _repeats_a_property(frame: pd.DataFrame, name: str) -> bool:
+    """Whether ``<property>_raw`` holds exactly the values of the stored ``<property>``
+    column of the same table (NaN where it is missing)."""
+    base = name.removesuffix("_raw")
+    if base == name or base not in MOLECULE_COLUMNS or base not in frame.columns:
+        return False
+    raw = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    stored = pd.to_numeric(frame[base].astype("Float64"), errors="coerce")
+    return bool(np.array_equal(raw, stored.to_numpy(dtype=float, na_value=np.nan), equal_nan=True))
 
 
 def normalize_alerts(text: object) -> str:
