@@ -17,7 +17,7 @@ from molgen.store.fingerprints import FP_BYTES, batch_fingerprints
 from molgen.store.query import MoleculeDetail
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule
 from molgen.store.search import row_from, rows_select
-from molgen.store.search_core import tanimoto_matrix
+from molgen.store.search.core import tanimoto_matrix
 
 __all__ = ["TrainingIndex", "molecule_detail", "nearest_neighbours"]
 

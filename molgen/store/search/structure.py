@@ -1,7 +1,7 @@
 """Substructure and similarity searches: screen in SQL, verify exactly, sort, page.
 
-The screens differ by backend (see :mod:`molgen.store.search_sqlite` and
-:mod:`molgen.store.search_postgres`; the cartridge's substructure match is already exact);
+The screens differ by backend (see :mod:`molgen.store.search.sqlite` and
+:mod:`molgen.store.search.postgres`; the cartridge's substructure match is already exact);
 the RDKit/numpy verification, the top-k cut, the ordering and the paging are this module's,
 the same for both, so both answer with the same rows.
 """
@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Row, literal
 from molgen.store.fingerprints import pattern_fingerprint, pattern_screen
 from molgen.store.query import CandidateQuery
 from molgen.store.schema import Candidate, Molecule
-from molgen.store.search_core import (
+from molgen.store.search.core import (
     Deadline,
     QueryError,
     SearchLimits,
@@ -26,9 +26,9 @@ from molgen.store.search_core import (
     substructure_hits,
     tanimoto_many,
 )
-from molgen.store.search_filters import Filters, candidates_select, order_ids, sort_column
-from molgen.store.search_postgres import bfp_screen, mol_screen
-from molgen.store.search_sqlite import element_screen, popcount_screen
+from molgen.store.search.filters import Filters, candidates_select, order_ids, sort_column
+from molgen.store.search.postgres import bfp_screen, mol_screen
+from molgen.store.search.sqlite import element_screen, popcount_screen
 
 __all__ = ["TOP_K_THRESHOLDS", "Structure", "structure_page"]
 

@@ -17,7 +17,7 @@ from molgen.store.query import MAX_PAGE_SIZE, CandidateQuery
 from molgen.store.schema import Molecule
 from molgen.store.search import search
 
-MOSES = Path(__file__).parents[2] / "data" / "moses_300.csv"
+MOSES = Path(__file__).parents[3] / "data" / "moses_300.csv"
 PATTERNS = (
     "S(=O)(=O)N",
     "c1ccccc1",
