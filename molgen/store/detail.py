@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 from sqlalchemy import Engine, select
 
-from molgen.store.fingerprints import FP_BYTES, batch_fingerprints
+from molgen.chem.fingerprints import packed_matrix, tanimoto_packed
+from molgen.chem.mol import mol_from_smiles
 from molgen.store.query import MoleculeDetail
-from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule
+from molgen.store.schema import PROPERTY_COLUMNS, STORE_FINGERPRINT, Candidate, Molecule
 from molgen.store.search import row_from, rows_select
-from molgen.store.search.core import tanimoto_matrix
 
 __all__ = ["TrainingIndex", "molecule_detail", "nearest_neighbours"]
 
@@ -30,11 +30,10 @@ class TrainingIndex:
     """
 
     def __init__(self, smiles: Sequence[str]) -> None:
-        prints = batch_fingerprints(list(smiles))
-        kept = [(s, fp) for s, fp in zip(smiles, prints, strict=True) if fp is not None]
-        self.smiles = [s for s, _ in kept]
-        packed = b"".join(bytes(fp[0]) for _, fp in kept)
-        self.matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(kept), FP_BYTES)
+        parsed = [(text, mol_from_smiles(text)) for text in smiles]
+        kept = [(text, mol) for text, mol in parsed if mol is not None]
+        self.smiles = [text for text, _ in kept]
+        self.matrix = packed_matrix([mol for _, mol in kept], STORE_FINGERPRINT)
 
     def __len__(self) -> int:
         return len(self.smiles)
@@ -43,7 +42,7 @@ class TrainingIndex:
         """The ``k`` most similar training SMILES and their Tanimoto, best first."""
         if k < 1 or not self.smiles:
             return []
-        sims = tanimoto_matrix(fingerprint, self.matrix)
+        sims = tanimoto_packed(fingerprint, self.matrix)
         order = np.lexsort((np.arange(len(sims)), -sims))[:k]
         return [(self.smiles[i], float(sims[i])) for i in order]
 

@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from molgen.data.readers import read_source
 from molgen.scoring import ScoreConfig, score_smiles
-from molgen.store.fingerprints import FP_BYTES
-from molgen.store.schema import PROPERTY_COLUMNS
+from molgen.store.schema import FP_BYTES, PROPERTY_COLUMNS
 
 __all__ = [
     "INT_COLUMNS",
