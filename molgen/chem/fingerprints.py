@@ -138,20 +138,22 @@ class FingerprintSpec(StrictModel):
         return base + suffix + ("-counts" if self.counts else "")
 
 
-@cache
 def _generator(spec: FingerprintSpec) -> Any:
     """RDKit's fingerprint generator of ``spec`` (one per spec; counts share it)."""
-    if spec.counts:
-        return _generator(spec.model_copy(update={"counts": False}))
-    bits = spec.bits
-    if spec.kind == "morgan":
-        invariants = rdFingerprintGenerator.GetMorganFeatureAtomInvGen() if spec.features else None
+    # Keyed on a plain tuple: hashing it is several times cheaper than hashing the model.
+    return _generator_of(spec.kind, spec.radius, spec.features, spec.bits)
+
+
+@cache
+def _generator_of(kind: str, radius: int, features: bool, bits: int) -> Any:
+    if kind == "morgan":
+        invariants = rdFingerprintGenerator.GetMorganFeatureAtomInvGen() if features else None
         return rdFingerprintGenerator.GetMorganGenerator(
-            radius=spec.radius, fpSize=bits, atomInvariantsGenerator=invariants
+            radius=radius, fpSize=bits, atomInvariantsGenerator=invariants
         )
-    if spec.kind == "atom_pair":
+    if kind == "atom_pair":
         return rdFingerprintGenerator.GetAtomPairGenerator(fpSize=bits)
-    if spec.kind == "torsion":
+    if kind == "torsion":
         return rdFingerprintGenerator.GetTopologicalTorsionGenerator(fpSize=bits)
     return rdFingerprintGenerator.GetRDKitFPGenerator(fpSize=bits)
 
