@@ -38,14 +38,15 @@ def packed_rows(fingerprints: Sequence[bytes]) -> np.ndarray:
     """Packed fingerprints stacked into a packed matrix (``uint8``, one row each).
 
     Raises:
-        ValueError: fingerprints of different lengths.
+        ValueError: the fingerprints do not add up to rows of the first one's length (a
+            cheap check of equal lengths; checking each would cost as much as the join).
     """
     if not fingerprints:
         return np.zeros((0, 0), dtype=np.uint8)
     width = len(fingerprints[0])
-    if any(len(data) != width for data in fingerprints):
-        raise ValueError("packed fingerprints of different lengths do not stack")
     joined = np.frombuffer(b"".join(bytes(data) for data in fingerprints), dtype=np.uint8)
+    if joined.size != width * len(fingerprints):
+        raise ValueError("packed fingerprints of different lengths do not stack")
     return joined.reshape(len(fingerprints), width)
 
 
