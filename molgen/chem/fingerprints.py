@@ -4,12 +4,16 @@ A :class:`FingerprintSpec` names a fingerprint completely: its kind (Morgan, ato
 topological torsion, RDKit path), the Morgan radius and feature invariants, the folded
 length and whether bits or counts are kept. Named shorthands follow common usage: ``ECFP4``
 is Morgan radius 2 with atom invariants, ``ECFP6`` radius 3, ``FCFP4`` radius 2 with
-feature invariants. All fingerprints come from RDKit's ``rdFingerprintGenerator``.
+feature invariants. All fingerprints come from RDKit's ``rdFingerprintGenerator``, except
+RDKit's pattern fingerprint (:func:`pattern_fingerprint`), the substructure screen.
 
 Packed bytes are RDKit's ``DataStructs.BitVectToBinaryText`` layout: bit ``i`` is bit
 ``i % 8`` (least significant first) of byte ``i // 8``. It is what PostgreSQL's RDKit
-cartridge reads with ``bfp_from_binary_text``. Functions taking a molecule expect a
-sanitised RDKit molecule; those taking SMILES return None for SMILES that do not parse.
+cartridge reads with ``bfp_from_binary_text``. The numpy functions on packed bytes and
+packed matrices (Tanimoto of one to many and of blocks of rows, popcounts, the pattern
+screen) live in :mod:`molgen.chem.packed` and are re-exported here, so this module is the
+one to import. Functions taking a molecule expect a sanitised RDKit molecule; those taking
+SMILES return None for SMILES that do not parse.
 """
 
 from __future__ import annotations
@@ -20,27 +24,47 @@ from functools import cache
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
+from rdkit.DataStructs import ExplicitBitVect
 
 from molgen.chem.mol import mol_from_smiles
+from molgen.chem.packed import (
+    UnpackedRows,
+    max_tanimoto_rows,
+    packed_rows,
+    pattern_screen,
+    popcount,
+    tanimoto_packed,
+    tanimoto_rows,
+    unpack_bits,
+    unpack_rows,
+)
 from molgen.utils.config import StrictModel
 
 __all__ = [
     "FINGERPRINT_NAMES",
     "FingerprintSpec",
+    "UnpackedRows",
     "bulk_tanimoto",
     "fingerprint",
     "fingerprint_smiles",
     "fingerprints",
+    "max_tanimoto_rows",
     "pack",
     "packed_matrix",
+    "packed_rows",
+    "pattern_fingerprint",
+    "pattern_screen",
     "popcount",
     "tanimoto",
     "tanimoto_packed",
+    "tanimoto_rows",
+    "tanimoto_to",
     "unpack",
     "unpack_bits",
+    "unpack_rows",
 ]
 
 FingerprintKind = Literal["morgan", "atom_pair", "torsion", "rdkit"]
@@ -59,7 +83,7 @@ _ALIASES: dict[str, FingerprintKind] = {
 
 
 class FingerprintSpec(StrictModel):
-    """A fingerprint, named completely.
+    """A fingerprint, named completely (immutable and hashable, so specs can be constants).
 
     Attributes:
         kind: ``morgan`` (circular), ``atom_pair``, ``torsion`` (topological torsion) or
@@ -69,6 +93,8 @@ class FingerprintSpec(StrictModel):
         bits: the folded length.
         counts: keep counts per position (a count vector) rather than bits.
     """
+
+    model_config = ConfigDict(frozen=True)
 
     kind: FingerprintKind = "morgan"
     radius: int = Field(default=2, ge=0, le=6)
@@ -112,13 +138,14 @@ class FingerprintSpec(StrictModel):
         return base + suffix + ("-counts" if self.counts else "")
 
 
-def _generator_for(spec: FingerprintSpec) -> Any:
-    # Specs are mutable pydantic models (not hashable): the cache keys on their values.
-    return _generator(spec.kind, spec.radius, spec.features, spec.bits)
+def _generator(spec: FingerprintSpec) -> Any:
+    """RDKit's fingerprint generator of ``spec`` (one per spec; counts share it)."""
+    # Keyed on a plain tuple: hashing it is several times cheaper than hashing the model.
+    return _generator_of(spec.kind, spec.radius, spec.features, spec.bits)
 
 
 @cache
-def _generator(kind: str, radius: int, features: bool, bits: int) -> Any:
+def _generator_of(kind: str, radius: int, features: bool, bits: int) -> Any:
     if kind == "morgan":
         invariants = rdFingerprintGenerator.GetMorganFeatureAtomInvGen() if features else None
         return rdFingerprintGenerator.GetMorganGenerator(
@@ -134,7 +161,7 @@ def _generator(kind: str, radius: int, features: bool, bits: int) -> Any:
 def fingerprint(mol: Chem.Mol, spec: FingerprintSpec) -> Any:
     """The fingerprint of a sanitised molecule: an RDKit ``ExplicitBitVect``, or a folded
     count vector (``UIntSparseIntVect``) when ``spec.counts``."""
-    generator = _generator_for(spec)
+    generator = _generator(spec)
     return generator.GetCountFingerprint(mol) if spec.counts else generator.GetFingerprint(mol)
 
 
@@ -149,6 +176,18 @@ def fingerprint_smiles(smiles: str | None, spec: FingerprintSpec) -> Any | None:
     return None if mol is None else fingerprint(mol, spec)
 
 
+def pattern_fingerprint(mol: Chem.Mol, bits: int = 2048) -> ExplicitBitVect:
+    """RDKit's pattern fingerprint of a molecule or of a SMARTS query molecule (call
+    ``UpdatePropertyCache(strict=False)`` on a query first). Every bit of a query's pattern
+    fingerprint is set in the pattern fingerprint of each molecule that contains it, which
+    makes it a substructure screen (see :func:`pattern_screen`).
+
+    Raises:
+        RuntimeError, ValueError: RDKit cannot fingerprint the query (some SMARTS).
+    """
+    return Chem.PatternFingerprint(mol, fpSize=bits)
+
+
 def tanimoto(a: Any, b: Any) -> float:
     """Tanimoto similarity of two RDKit fingerprints of the same spec (bits or counts)."""
     return float(DataStructs.TanimotoSimilarity(a, b))
@@ -161,6 +200,24 @@ def bulk_tanimoto(query: Any, others: Sequence[Any]) -> np.ndarray:
     return np.asarray(DataStructs.BulkTanimotoSimilarity(query, list(others)), dtype=float)
 
 
+def tanimoto_to(
+    query: str, smiles: Sequence[str], spec: FingerprintSpec | None = None
+) -> list[float | None]:
+    """Tanimoto similarity of each SMILES to ``query`` on fingerprints of ``spec`` (default
+    ECFP4, 2048 bits).
+
+    Returns:
+        One value per SMILES in ``[0, 1]``; None where that SMILES does not parse. All None
+        when ``query`` does not parse.
+    """
+    spec = spec or FingerprintSpec()
+    reference = fingerprint_smiles(query, spec)
+    if reference is None:
+        return [None] * len(smiles)
+    found = [fingerprint_smiles(text, spec) for text in smiles]
+    return [None if fp is None else tanimoto(reference, fp) for fp in found]
+
+
 def pack(bits: Any) -> bytes:
     """An RDKit bit vector as packed bytes (the cartridge's binary text layout)."""
     return DataStructs.BitVectToBinaryText(bits)
@@ -171,20 +228,6 @@ def unpack(data: bytes) -> Any:
     return DataStructs.CreateFromBinaryText(bytes(data))
 
 
-def popcount(data: bytes) -> int:
-    """Number of bits set in packed bytes."""
-    return int.from_bytes(data, "little").bit_count()
-
-
-def unpack_bits(data: bytes | Sequence[bytes]) -> np.ndarray:
-    """Packed fingerprints as a 0/1 ``uint8`` array: ``(bits,)`` for one, ``(n, bits)`` for
-    a sequence of equal-length ones, with column ``i`` holding bit ``i``."""
-    if isinstance(data, bytes | bytearray | memoryview):
-        return np.unpackbits(np.frombuffer(bytes(data), dtype=np.uint8), bitorder="little")
-    packed = np.frombuffer(b"".join(bytes(d) for d in data), dtype=np.uint8)
-    return np.unpackbits(packed.reshape(len(data), -1), axis=1, bitorder="little")
-
-
 def packed_matrix(mols: Sequence[Chem.Mol], spec: FingerprintSpec) -> np.ndarray:
     """Bit fingerprints of ``mols`` packed row by row: ``uint8``, shape ``(n, bits // 8)``.
 
@@ -193,22 +236,6 @@ def packed_matrix(mols: Sequence[Chem.Mol], spec: FingerprintSpec) -> np.ndarray
     """
     if spec.counts:
         raise ValueError("count fingerprints do not pack into bits")
-    out = np.zeros((len(mols), spec.bits // 8), dtype=np.uint8)
-    for i, mol in enumerate(mols):
-        out[i] = np.frombuffer(pack(fingerprint(mol, spec)), dtype=np.uint8)
-    return out
-
-
-def tanimoto_packed(query: bytes, matrix: np.ndarray) -> np.ndarray:
-    """Exact Tanimoto of packed ``query`` to each row of a packed ``matrix`` (0.0 where
-    both are empty)."""
-    if len(matrix) == 0:
-        return np.zeros(0)
-    q = unpack_bits(query).astype(np.float32)
-    rows = np.unpackbits(np.asarray(matrix, dtype=np.uint8), axis=1, bitorder="little")
-    rows = rows.astype(np.float32)
-    common = rows @ q
-    union = rows.sum(axis=1) + q.sum() - common
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sim = np.where(union > 0, common / union, 0.0)
-    return sim.astype(float)
+    generator = _generator(spec)
+    packed = bytearray(b"".join(pack(generator.GetFingerprint(mol)) for mol in mols))
+    return np.frombuffer(packed, dtype=np.uint8).reshape(len(mols), spec.bits // 8)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from molgen.chem.fingerprints import tanimoto_to
 from molgen.chem.mol import canonical_smiles
-from molgen.chem.similarity import tanimoto_to
 from molgen.models.checkpoint import read_checkpoint
 from molgen.models.loading import load_generator
 from molgen.tracking import resolve_model_path

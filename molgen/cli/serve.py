@@ -52,7 +52,7 @@ def serve_ui(args: argparse.Namespace) -> None:
     import uvicorn
 
     from molgen.server import create_app
-    from molgen.store.search_core import SearchLimits
+    from molgen.store.search import SearchLimits
 
     limits = SearchLimits(timeout_s=args.timeout)
     app = create_app(args.db, train_dir=args.train_data, limits=limits)

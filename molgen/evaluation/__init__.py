@@ -13,10 +13,11 @@ from molgen.evaluation.filters import fraction_passes_filters, passes_filters
 from molgen.evaluation.fragments import cosine_similarity, fragment_counts, scaffold_counts
 from molgen.evaluation.metrics import compare_to_reference, distribution_metrics
 from molgen.evaluation.properties import PROPERTIES, property_arrays, wasserstein
-from molgen.evaluation.similarity import fingerprint_matrix, internal_diversity, snn
+from molgen.evaluation.similarity import MOSES_FINGERPRINT, internal_diversity, snn
 from molgen.evaluation.stats import ReferenceStats
 
 __all__ = [
+    "MOSES_FINGERPRINT",
     "PROPERTIES",
     "ReferenceStats",
     "canonical_set",
@@ -24,7 +25,6 @@ __all__ = [
     "compare_to_reference",
     "cosine_similarity",
     "distribution_metrics",
-    "fingerprint_matrix",
     "fraction_passes_filters",
     "fraction_unique",
     "fraction_valid",

@@ -22,12 +22,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from rdkit import Chem
-from rdkit.Chem import Descriptors, rdFingerprintGenerator
+from rdkit.Chem import Descriptors
 from scipy.stats import entropy, gaussian_kde
 
+from molgen.chem.fingerprints import FingerprintSpec, packed_matrix
 from molgen.chem.mol import mol_from_smiles
 from molgen.evaluation.fcd import EvaluationInputError, FCDStats, frechet_distance
-from molgen.evaluation.similarity import fingerprint_matrix, nearest_neighbour_similarity
+from molgen.evaluation.similarity import nearest_neighbour_similarity
 
 __all__ = [
     "CONTINUOUS_DESCRIPTORS",
@@ -60,7 +61,7 @@ _DESCRIPTORS: dict[str, Callable[[Chem.Mol], float]] = dict(Descriptors.descList
 _SMOOTHING = 1e-10  # added to every density value before the KL divergence, as in GuacaMol
 _GRID_POINTS = 1000
 _BINS = 10
-_ECFP4 = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=4096)
+_ECFP4 = FingerprintSpec(kind="morgan", radius=2, bits=4096)
 
 
 def fcd_to_score(fcd: float) -> float:
@@ -108,7 +109,7 @@ def descriptor_matrix(mols: Sequence[Chem.Mol], names: Sequence[str]) -> np.ndar
 
 def internal_similarity(mols: Sequence[Chem.Mol]) -> np.ndarray:
     """Each molecule's highest ECFP4 (4096-bit) Tanimoto similarity to another in the set."""
-    return nearest_neighbour_similarity(fingerprint_matrix(mols, _ECFP4))
+    return nearest_neighbour_similarity(packed_matrix(mols, _ECFP4))
 
 
 def _density(values: np.ndarray, grid: np.ndarray) -> np.ndarray:

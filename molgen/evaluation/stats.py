@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 from rdkit import Chem
 
+from molgen.chem.fingerprints import packed_matrix
 from molgen.evaluation.basic import parse
 from molgen.evaluation.filters import filter_flags
 from molgen.evaluation.fragments import fragment_counts, safe_fragments, scaffold, scaffold_counts
 from molgen.evaluation.properties import PROPERTIES, property_arrays
-from molgen.evaluation.similarity import FP_BITS, fingerprint_matrix
+from molgen.evaluation.similarity import MOSES_FINGERPRINT
 from molgen.utils.parallel import chunked, parallel_map, resolve_n_jobs
 
 __all__ = ["STATS_VERSION", "MoleculeFeatures", "ReferenceStats", "compute_features"]
@@ -39,8 +40,11 @@ CHUNK_SIZE = 1024
 MIN_PARALLEL = 2000
 """Fewer distinct SMILES than this are computed in this process (pool start-up dominates)."""
 
-STATS_VERSION = 1
-"""Bumped whenever what :meth:`ReferenceStats.compute` produces changes (invalidates caches)."""
+STATS_VERSION = 2
+"""Bumped whenever what :meth:`ReferenceStats.compute` produces changes (invalidates caches).
+Version 2: fingerprints packed in RDKit's byte layout (least significant bit first)."""
+
+_FP_BYTES = MOSES_FINGERPRINT.bits // 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,7 +54,7 @@ class MoleculeFeatures:
     Attributes:
         valid: boolean mask over the input, True where the SMILES parses (see ``parse``).
         canonical: RDKit canonical SMILES of each valid entry.
-        fingerprints: ``(n_valid, FP_BITS // 8)`` packed Morgan fingerprints.
+        fingerprints: ``(n_valid, 128)`` packed MOSES fingerprints (Morgan r=2, 1024 bits).
         fragments: BRICS fragment SMILES of each valid entry (empty when BRICS fails).
         scaffolds: scaffold SMILES of each valid entry (None when it has none, see
             :func:`molgen.evaluation.fragments.scaffold`).
@@ -75,7 +79,7 @@ def _chunk_features(smiles: Sequence[str | None], filters: bool = False) -> Mole
     return MoleculeFeatures(
         valid=np.array([mol is not None for mol in parsed], dtype=bool),
         canonical=[Chem.MolToSmiles(mol) for mol in mols],
-        fingerprints=fingerprint_matrix(mols),
+        fingerprints=packed_matrix(mols, MOSES_FINGERPRINT),
         fragments=[safe_fragments(mol) for mol in mols],
         scaffolds=[scaffold(mol) for mol in mols],
         properties=property_arrays(mols),
@@ -89,7 +93,7 @@ def _concat(parts: Sequence[MoleculeFeatures]) -> MoleculeFeatures:
         valid=np.concatenate([p.valid for p in parts]) if parts else np.zeros(0, dtype=bool),
         canonical=[c for p in parts for c in p.canonical],
         fingerprints=np.concatenate(
-            [np.zeros((0, FP_BITS // 8), dtype=np.uint8), *(p.fingerprints for p in parts)]
+            [np.zeros((0, _FP_BYTES), dtype=np.uint8), *(p.fingerprints for p in parts)]
         ),
         fragments=[f for p in parts for f in p.fragments],
         scaffolds=[s for p in parts for s in p.scaffolds],
@@ -171,7 +175,7 @@ class ReferenceStats:
 
     Attributes:
         n_molecules: how many valid molecules the statistics cover.
-        fingerprints: ``(n_molecules, FP_BITS // 8)`` packed Morgan r=2 1024-bit rows.
+        fingerprints: ``(n_molecules, 128)`` packed Morgan r=2 1024-bit rows.
         fragments: BRICS fragment SMILES -> occurrences.
         scaffolds: scaffold SMILES (at least two rings) -> number of molecules.
         properties: MOSES property name -> float64 array of length ``n_molecules``.
@@ -190,7 +194,7 @@ class ReferenceStats:
         """Statistics of already parsed, sanitised molecules."""
         return cls(
             n_molecules=len(mols),
-            fingerprints=fingerprint_matrix(mols),
+            fingerprints=packed_matrix(mols, MOSES_FINGERPRINT),
             fragments=dict(fragment_counts(mols)),
             scaffolds=dict(scaffold_counts(mols)),
             properties=property_arrays(mols),
@@ -255,7 +259,7 @@ class ReferenceStats:
         with np.load(path, allow_pickle=False) as data:
             if int(data["version"]) != STATS_VERSION:
                 raise ValueError(f"{path}: reference statistics version {int(data['version'])}")
-            fingerprints = data["fingerprints"].reshape(-1, FP_BITS // 8)
+            fingerprints = data["fingerprints"].reshape(-1, _FP_BYTES)
             return cls(
                 n_molecules=int(data["n_molecules"]),
                 fingerprints=fingerprints,

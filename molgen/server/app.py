@@ -36,7 +36,7 @@ from molgen.server.catalog import (
 )
 from molgen.server.params import format_validation_error
 from molgen.store.detail import TrainingIndex
-from molgen.store.search_core import SearchLimits
+from molgen.store.search import SearchLimits
 from molgen.utils.errors import MolgenError
 
 __all__ = ["DEFAULT_TIMEOUT", "QueryTimeout", "ServerState", "create_app", "get_state"]

@@ -30,12 +30,21 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from molgen.chem.fingerprints import fingerprint, pack, pattern_fingerprint, popcount
+from molgen.chem.mol import mol_from_smiles
 from molgen.scoring import ScoreConfig
 from molgen.store.bulk import copy_insert_new
 from molgen.store.engine import dialect, write_engine
-from molgen.store.fingerprints import batch_store_fingerprints, popcount
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
-from molgen.store.schema import Candidate, Molecule, Objective, Run, Score
+from molgen.store.schema import (
+    PATTERN_FP_BITS,
+    STORE_FINGERPRINT,
+    Candidate,
+    Molecule,
+    Objective,
+    Run,
+    Score,
+)
 from molgen.store.scored import Rejected, clean_scores, objective_of, read_scored_file
 from molgen.utils.errors import first_line
 from molgen.utils.parallel import chunked, parallel_map
@@ -202,6 +211,25 @@ def _known_ids(engine: Engine, keys: Sequence[str]) -> dict[str, int]:
         return _ids_of(conn, keys)
 
 
+StoredFingerprints = tuple[bytes, int, bytes]
+"""What ingestion stores for a new molecule: its packed :data:`STORE_FINGERPRINT`, that
+fingerprint's popcount, and its packed pattern fingerprint."""
+
+
+def _store_fingerprints(smiles: Sequence[str | None]) -> list[StoredFingerprints | None]:
+    """The :data:`StoredFingerprints` of each SMILES, in order (None for SMILES that do not
+    parse): one worker's chunk."""
+    found: list[StoredFingerprints | None] = []
+    for text in smiles:
+        mol = mol_from_smiles(text)
+        if mol is None:
+            found.append(None)
+            continue
+        data = pack(fingerprint(mol, STORE_FINGERPRINT))
+        found.append((data, popcount(data), pack(pattern_fingerprint(mol, PATTERN_FP_BITS))))
+    return found
+
+
 def _fingerprinted(
     engine: Engine, batches: Sequence[list[dict[str, Any]]], n_jobs: int
 ) -> Iterator[tuple[list[dict[str, Any]], dict[str, int], list[Rejected]]]:
@@ -220,7 +248,7 @@ def _fingerprinted(
             ]
 
     jobs = n_jobs if sum(map(len, batches)) >= _PARALLEL_MIN_ROWS else 1
-    for fingerprints in parallel_map(batch_store_fingerprints, todo(), n_jobs=jobs):
+    for fingerprints in parallel_map(_store_fingerprints, todo(), n_jobs=jobs):
         batch, known = pending.popleft()
         found = iter(fingerprints)
         rows, rejected = [], []

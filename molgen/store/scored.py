@@ -31,8 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from molgen.chem.columns import INT_PROPERTIES, MOLECULE_COLUMNS, is_extra_score
 from molgen.data.readers import read_source
 from molgen.scoring import ScoreConfig, score_smiles
-from molgen.store.fingerprints import FP_BYTES
-from molgen.store.schema import PROPERTY_COLUMNS, SCORE_NAME_LENGTH
+from molgen.store.schema import FP_BYTES, PROPERTY_COLUMNS, SCORE_NAME_LENGTH
 
 __all__ = [
     "INT_COLUMNS",

@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from molgen.chem.fingerprints import packed_matrix
 from molgen.data.moses import fetch_moses
 from molgen.evaluation.basic import parse
 from molgen.evaluation.evaluate import evaluate_against, reference_stats
-from molgen.evaluation.similarity import fingerprint_matrix, snn
+from molgen.evaluation.similarity import MOSES_FINGERPRINT, snn
 
 pytestmark = [pytest.mark.moses, pytest.mark.slow]
 
@@ -71,8 +72,8 @@ def test_train_row_at_2000_vs_2000():
 
 
 def test_snn_against_the_whole_test_set():
-    generated = fingerprint_matrix([parse(s) for s in _sample(_split("train"), SEED)])
-    reference = fingerprint_matrix([parse(s) for s in _split("test")])
+    generated = packed_matrix([parse(s) for s in _sample(_split("train"), SEED)], MOSES_FINGERPRINT)
+    reference = packed_matrix([parse(s) for s in _split("test")], MOSES_FINGERPRINT)
     value = snn(generated, reference)
     print({"SNN/Test": round(value, 4)})
     assert value == pytest.approx(0.642, abs=0.01)

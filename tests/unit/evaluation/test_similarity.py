@@ -5,11 +5,17 @@ import pytest
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from molgen.evaluation import fingerprint_matrix, internal_diversity, snn
+from molgen.chem.fingerprints import packed_matrix
+from molgen.evaluation import MOSES_FINGERPRINT, internal_diversity, snn
+from molgen.evaluation.similarity import nearest_neighbour_similarity
 
 
 def _mols(smiles: list[str]) -> list[Chem.Mol]:
     return [Chem.MolFromSmiles(s) for s in smiles]
+
+
+def fingerprint_matrix(mols: list[Chem.Mol]) -> np.ndarray:
+    return packed_matrix(mols, MOSES_FINGERPRINT)
 
 
 def _rdkit_tanimoto(a: list[str], b: list[str]) -> np.ndarray:
@@ -56,8 +62,6 @@ def test_empty_sets_give_nan() -> None:
 
 
 def test_nearest_neighbour_similarity_matches_rdkit(moses_smiles: list[str]) -> None:
-    from molgen.evaluation.similarity import nearest_neighbour_similarity
-
     smiles = moses_smiles[:40]
     sim = _rdkit_tanimoto(smiles, smiles)
     np.fill_diagonal(sim, 0.0)

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from rdkit import Chem
 
 from molgen.server import create_app
-from molgen.store.search_core import SearchLimits
+from molgen.store.search import SearchLimits
 from molgen.utils.errors import MolgenError
 from tests.server_store import ALERT_SMILES, RUN_A, TRACKING_A, StoreFixture, build_store
 

@@ -9,9 +9,9 @@ from functools import cache
 import pandas as pd
 import sqlalchemy as sa
 
+from molgen.chem.fingerprints import fingerprint_smiles, pack, popcount
 from molgen.scoring import ScoreConfig, score_smiles
-from molgen.store.fingerprints import fingerprint_smiles
-from molgen.store.schema import Candidate, Molecule, Run
+from molgen.store.schema import STORE_FINGERPRINT, Candidate, Molecule, Run
 
 SMILES = [
     "CC(=O)Nc1ccc(O)cc1",  # paracetamol
@@ -101,7 +101,8 @@ def load(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         molecule_ids = []
         for row in frame.itertuples(index=False):
-            fp, bits = fingerprint_smiles(row.smiles)
+            fp = pack(fingerprint_smiles(row.smiles, STORE_FINGERPRINT))
+            bits = popcount(fp)
             values = {
                 name: (None if pd.isna(getattr(row, name)) else getattr(row, name))
                 for name in ("mw", "logp", "tpsa", "hbd", "hba", "rotb", "rings", "qed", "sa")

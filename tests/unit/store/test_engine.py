@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from molgen.chem.fingerprints import fingerprint_smiles, pack, popcount
 from molgen.store.engine import (
     BUSY_TIMEOUT_MS,
     ENV_VAR,
@@ -19,8 +20,7 @@ from molgen.store.engine import (
     resolve_url,
     write_engine,
 )
-from molgen.store.fingerprints import fingerprint_smiles
-from molgen.store.schema import Candidate, Run
+from molgen.store.schema import STORE_FINGERPRINT, Candidate, Run
 from molgen.utils.errors import MolgenError
 
 
@@ -88,7 +88,8 @@ def test_unsupported_or_unreachable_databases(tmp_path: Path) -> None:
 def test_postgresql_store_with_the_cartridge(postgres_db: str) -> None:
     engine = open_store(postgres_db)
     assert dialect(engine) == "postgresql" and has_rdkit_cartridge(engine)
-    packed, count = fingerprint_smiles("CC(=O)Nc1ccc(O)cc1")
+    packed = pack(fingerprint_smiles("CC(=O)Nc1ccc(O)cc1", STORE_FINGERPRINT))
+    count = popcount(packed)
     with engine.begin() as conn:
         conn.execute(
             sa.text(

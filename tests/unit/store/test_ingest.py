@@ -13,18 +13,31 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator
 from sqlalchemy.orm import Session
 
 from molgen.store.engine import open_store
-from molgen.store.fingerprints import FP_BYTES, fingerprint_smiles
 from molgen.store.ingest import RunInfo, ingest_file, ingest_run_dir, ingest_scores
-from molgen.store.schema import Candidate, Molecule, Run
+from molgen.store.schema import FP_BYTES, Candidate, Molecule, Run
 from molgen.store.scored import read_scored_file
 from molgen.utils.errors import InputError
 from tests.unit.store.ingest_data import moses_smiles, scored_moses
 
 ROOT = Path(__file__).resolve().parents[3]
 RUN = RunInfo(run_key="run-1", mlflow_run_id="abc", name="first", created_at=datetime(2025, 1, 2))
+MORGAN_2048 = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+
+
+def rdkit_stored_fingerprints(smiles: str) -> tuple[bytes, int, bytes]:
+    """What a stored molecule holds, computed with plain RDKit: Morgan r=2 2048 bits packed
+    as the cartridge reads them, its bit count, and the 2048-bit pattern fingerprint. Rows
+    of existing databases hold exactly these bytes."""
+    mol = Chem.MolFromSmiles(smiles)
+    morgan = MORGAN_2048.GetFingerprint(mol)
+    pattern = Chem.PatternFingerprint(mol, fpSize=2048)
+    packed = DataStructs.BitVectToBinaryText
+    return packed(morgan), morgan.GetNumOnBits(), packed(pattern)
 
 
 @pytest.fixture
@@ -88,7 +101,9 @@ def test_stored_values_and_provenance(store: sa.Engine) -> None:
         assert molecule.hbd == expected["hbd"] and isinstance(molecule.hbd, int)
         assert molecule.pains == bool(expected["pains"])
         assert molecule.alerts == ";".join(a.strip() for a in expected["alerts"].split(";") if a)
-        assert (molecule.fingerprint, molecule.fp_popcount) == fingerprint_smiles(molecule.smiles)
+        stored = (molecule.fingerprint, molecule.fp_popcount, molecule.pattern_fp)
+        assert stored == rdkit_stored_fingerprints(molecule.smiles)
+        assert len(molecule.fingerprint) == len(molecule.pattern_fp) == FP_BYTES == 256
         assert candidate.score == pytest.approx(expected["score"])
         assert (candidate.model_type, candidate.checkpoint, candidate.temperature) == (
             "vae", "runs:/x/model", 0.8,

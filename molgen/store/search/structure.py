@@ -1,7 +1,7 @@
 """Substructure and similarity searches: screen in SQL, verify exactly, sort, page.
 
-The screens differ by backend (see :mod:`molgen.store.search_sqlite` and
-:mod:`molgen.store.search_postgres`; the cartridge's substructure match is already exact);
+The screens differ by backend (see :mod:`molgen.store.search.sqlite` and
+:mod:`molgen.store.search.postgres`; the cartridge's substructure match is already exact);
 the RDKit/numpy verification, the top-k cut, the ordering and the paging are this module's,
 the same for both, so both answer with the same rows.
 """
@@ -15,20 +15,19 @@ from typing import Any
 from rdkit import Chem
 from sqlalchemy import ColumnElement, Connection, Row, literal
 
-from molgen.store.fingerprints import pattern_fingerprint, pattern_screen
+from molgen.chem.fingerprints import pack, pattern_fingerprint, pattern_screen, tanimoto_packed
 from molgen.store.query import CandidateQuery
-from molgen.store.schema import Candidate, Molecule
-from molgen.store.search_core import (
+from molgen.store.schema import PATTERN_FP_BITS, Candidate, Molecule
+from molgen.store.search.core import (
     Deadline,
     QueryError,
     SearchLimits,
     required_elements,
     substructure_hits,
-    tanimoto_many,
 )
-from molgen.store.search_filters import Filters, candidates_select, order_ids, sort_column
-from molgen.store.search_postgres import bfp_screen, mol_screen
-from molgen.store.search_sqlite import element_screen, popcount_screen
+from molgen.store.search.filters import Filters, candidates_select, order_ids, sort_column
+from molgen.store.search.postgres import bfp_screen, mol_screen
+from molgen.store.search.sqlite import element_screen, popcount_screen
 
 __all__ = ["TOP_K_THRESHOLDS", "Structure", "structure_page"]
 
@@ -100,7 +99,7 @@ def _query_pattern_fp(pattern: Chem.Mol) -> bytes | None:
     try:
         query = Chem.Mol(pattern)
         query.UpdatePropertyCache(strict=False)
-        return pattern_fingerprint(query)
+        return pack(pattern_fingerprint(query, PATTERN_FP_BITS))
     except (RuntimeError, ValueError):
         return None
 
@@ -131,7 +130,7 @@ def _verify(
     similarity: dict[int, float] = {}
     if structure.similar is not None:
         ids = list(molecules) if hits is None else [m for m in molecules if m in hits]
-        values = tanimoto_many(structure.similar[1], [molecules[m][4] for m in ids])
+        values = tanimoto_packed(structure.similar[1], [molecules[m][4] for m in ids])
         similarity = dict(zip(ids, values.tolist(), strict=True))
     deadline.check()
     return hits, similarity

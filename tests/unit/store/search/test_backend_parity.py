@@ -21,7 +21,7 @@ from molgen.store.engine import has_rdkit_cartridge, open_store
 from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.query import CandidateQuery, Range
 from molgen.store.search import QueryError, SearchLimits, bounded, search
-from molgen.store.search_core import Deadline
+from molgen.store.search.core import Deadline
 from tests.store_fixtures import fresh_database
 from tests.unit.store.search_data import SMILES
 

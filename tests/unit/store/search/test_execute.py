@@ -16,7 +16,7 @@ from molgen.store.engine import open_store
 from molgen.store.query import MAX_PAGE_SIZE, MAX_QUERY_TEXT, CandidateQuery
 from molgen.store.schema import PROPERTY_COLUMNS
 from molgen.store.search import QueryError, SearchLimits, bounded, search
-from molgen.store.search_core import Deadline, required_elements
+from molgen.store.search.core import Deadline, required_elements
 from tests.unit.store.search_data import RUNS, SMILES, T0, candidate_specs, scored
 
 
@@ -245,7 +245,7 @@ def test_counting_stops_at_the_limit_without_changing_rows(store: sa.Engine, fie
 
 
 def test_parallel_verification_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    import molgen.store.search_core as core
+    import molgen.store.search.core as core
 
     molecules = [(i, smiles) for i, smiles in enumerate(SMILES * 3)]
     serial = core.substructure_hits("S(=O)(=O)N", molecules, Deadline(60), n_jobs=1)

@@ -2,7 +2,7 @@
 the PostgreSQL statement timeout.
 
 ``@>`` is the cartridge's exact RDKit substructure match (its index only screens). ``%``
-screens by Tanimoto with a threshold a hair low; :mod:`molgen.store.search_core` computes
+screens by Tanimoto with a threshold a hair low; :mod:`molgen.store.search.core` computes
 the exact value from the stored bytes, as on SQLite. All values are bound parameters;
 ``set_config`` sets transaction-local settings without formatting SQL.
 """

@@ -2,7 +2,7 @@
 query timeout.
 
 A screen only narrows which rows the exact RDKit/numpy check in
-:mod:`molgen.store.search_core` looks at; it must never drop a true hit.
+:mod:`molgen.store.search.core` looks at; it must never drop a true hit.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import ColumnElement, Connection, and_, or_
 
 from molgen.store.schema import Molecule
-from molgen.store.search_core import Deadline
+from molgen.store.search.core import Deadline
 
 __all__ = ["element_screen", "popcount_screen", "sqlite_deadline"]
 

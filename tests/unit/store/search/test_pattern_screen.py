@@ -10,14 +10,14 @@ import pytest
 import sqlalchemy as sa
 from rdkit import Chem
 
+from molgen.chem.fingerprints import pack, pattern_fingerprint, pattern_screen
 from molgen.store.engine import open_store
-from molgen.store.fingerprints import batch_store_fingerprints, pattern_fingerprint, pattern_screen
 from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.query import MAX_PAGE_SIZE, CandidateQuery
-from molgen.store.schema import Molecule
+from molgen.store.schema import PATTERN_FP_BITS, Molecule
 from molgen.store.search import search
 
-MOSES = Path(__file__).parents[2] / "data" / "moses_300.csv"
+MOSES = Path(__file__).parents[3] / "data" / "moses_300.csv"
 PATTERNS = (
     "S(=O)(=O)N",
     "c1ccccc1",
@@ -39,6 +39,17 @@ def smiles() -> list[str]:
     return pd.read_csv(MOSES)["smiles"].tolist()
 
 
+def _stored_patterns(smiles: list[str]) -> list[bytes]:
+    """The packed pattern fingerprints ingestion stores for ``smiles``."""
+    return [pack(pattern_fingerprint(Chem.MolFromSmiles(s), PATTERN_FP_BITS)) for s in smiles]
+
+
+def _query_pattern(smarts: str) -> bytes:
+    query = Chem.MolFromSmarts(smarts)
+    query.UpdatePropertyCache(strict=False)
+    return pack(pattern_fingerprint(query, PATTERN_FP_BITS))
+
+
 def _brute_force(smiles: list[str], smarts: str) -> set[str]:
     query = Chem.MolFromSmarts(smarts)
     return {s for s in smiles if Chem.MolFromSmiles(s).HasSubstructMatch(query)}
@@ -46,20 +57,17 @@ def _brute_force(smiles: list[str], smarts: str) -> set[str]:
 
 @pytest.mark.parametrize("smarts", PATTERNS)
 def test_screen_keeps_every_true_hit(smiles: list[str], smarts: str) -> None:
-    stored = [found[2] for found in batch_store_fingerprints(smiles)]
-    query = Chem.MolFromSmarts(smarts)
-    query.UpdatePropertyCache(strict=False)
-    keep = pattern_screen(pattern_fingerprint(query), stored)
+    keep = pattern_screen(_query_pattern(smarts), _stored_patterns(smiles))
     kept = {s for s, k in zip(smiles, keep.tolist(), strict=True) if k}
     assert _brute_force(smiles, smarts) <= kept
 
 
 def test_screen_drops_rows_and_passes_rows_without_a_fingerprint(smiles: list[str]) -> None:
-    stored = [found[2] for found in batch_store_fingerprints(smiles)]
-    query = Chem.MolFromSmarts("S(=O)(=O)N")
-    keep = pattern_screen(pattern_fingerprint(query), stored)
+    stored = _stored_patterns(smiles)
+    query = _query_pattern("S(=O)(=O)N")
+    keep = pattern_screen(query, stored)
     assert 0 < keep.sum() < len(smiles) / 2  # it screens most rows out
-    assert pattern_screen(pattern_fingerprint(query), [None, *stored[:3]])[0]
+    assert pattern_screen(query, [None, *stored[:3]])[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The chemistry of a store search, the same on every backend: parsing the query's SMARTS and
-SMILES, verifying substructure hits with RDKit, exact Tanimoto from the stored fingerprint
-bytes, and the limits (how many molecules one query may examine, for how long).
+SMILES, verifying substructure hits with RDKit, and the limits (how many molecules one query
+may examine, for how long). Exact Tanimoto from the stored fingerprint bytes is
+:func:`molgen.chem.fingerprints.tanimoto_packed`.
 
 Backends *screen* (SQL filters, popcount bounds, the cartridge's ``%``) and the final
 answer is computed here, which is why SQLite and PostgreSQL return the same rows (the
@@ -15,11 +16,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 
-import numpy as np
 from rdkit import Chem
 
+from molgen.chem.fingerprints import fingerprint, pack, popcount
 from molgen.chem.mol import mol_from_smiles
-from molgen.store.fingerprints import FP_BYTES, fingerprint_mol
+from molgen.store.schema import STORE_FINGERPRINT
 from molgen.utils.errors import MolgenError
 from molgen.utils.parallel import chunked, resolve_n_jobs
 
@@ -31,8 +32,6 @@ __all__ = [
     "parse_smiles",
     "required_elements",
     "substructure_hits",
-    "tanimoto_many",
-    "tanimoto_matrix",
 ]
 
 _CARBON, _HYDROGEN = 6, 1
@@ -115,10 +114,11 @@ def parse_smiles(smiles: str) -> tuple[Chem.Mol, bytes, int]:
     mol = mol_from_smiles(smiles)
     if mol is None or mol.GetNumAtoms() == 0:
         raise QueryError(f"similar_to: invalid SMILES {smiles!r}")
-    data, count = fingerprint_mol(mol)
+    data = pack(fingerprint(mol, STORE_FINGERPRINT))
+    count = popcount(data)
     if count == 0:
         raise QueryError(f"similar_to: {smiles!r} has no fingerprint bits to compare")
-    return mol, bytes(data), count
+    return mol, data, count
 
 
 def _required_element(description: str) -> int | None:
@@ -203,25 +203,3 @@ def substructure_hits(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return hits
-
-
-def tanimoto_matrix(query: bytes, matrix: np.ndarray) -> np.ndarray:
-    """Exact Tanimoto of ``query`` to each row of an ``(n, FP_BYTES)`` ``uint8`` matrix of
-    packed fingerprints (float64; 0 where both are empty).
-
-    The same intersection / union of bit counts as RDKit and the cartridge compute.
-    """
-    reference = np.frombuffer(query, dtype=np.uint8)
-    both = np.bitwise_count(matrix & reference).sum(axis=1, dtype=np.int64)
-    either = np.bitwise_count(matrix | reference).sum(axis=1, dtype=np.int64)
-    out = np.zeros(len(matrix))
-    np.divide(both, either, out=out, where=either > 0)
-    return out
-
-
-def tanimoto_many(query: bytes, fingerprints: Sequence[bytes]) -> np.ndarray:
-    """Exact Tanimoto of ``query`` to each packed fingerprint (see :func:`tanimoto_matrix`)."""
-    if not fingerprints:
-        return np.zeros(0)
-    matrix = np.frombuffer(b"".join(bytes(f) for f in fingerprints), dtype=np.uint8)
-    return tanimoto_matrix(query, matrix.reshape(len(fingerprints), FP_BYTES))

@@ -9,7 +9,7 @@ RDKit's own exact match and runs in SQL; elsewhere SQL screens (required element
 SMILES) and RDKit verifies every screened row. Similarity: SQL screens (popcount bounds, or
 the cartridge's indexed ``bfp %``) and numpy computes the exact Tanimoto from the stored
 fingerprint bytes on both backends. Results are exact, and the same on both
-(``tests/unit/store/test_backend_parity.py``).
+(``tests/unit/store/search/test_backend_parity.py``).
 
 Ordering is by the sort key (NULLs last in either direction), ties by candidate id.
 """
@@ -27,14 +27,14 @@ from molgen.store.engine import dialect, has_rdkit_cartridge
 from molgen.store.query import CandidateQuery, CandidateRow, QueryPage
 from molgen.store.schema import PROPERTY_COLUMNS, Candidate, Molecule, Run
 from molgen.store.scores import check_score_names, scores_of
-from molgen.store.search_core import (
+from molgen.store.search.core import (
     Deadline,
     QueryError,
     SearchLimits,
     parse_smarts,
     parse_smiles,
 )
-from molgen.store.search_filters import (
+from molgen.store.search.filters import (
     Filters,
     as_utc,
     candidates_select,
@@ -43,9 +43,9 @@ from molgen.store.search_filters import (
     sort_column,
     sort_is_indexed,
 )
-from molgen.store.search_postgres import mol_screen, set_statement_timeout
-from molgen.store.search_sqlite import sqlite_deadline
-from molgen.store.search_structure import Structure, structure_page
+from molgen.store.search.postgres import mol_screen, set_statement_timeout
+from molgen.store.search.sqlite import sqlite_deadline
+from molgen.store.search.structure import Structure, structure_page
 from molgen.utils.errors import first_line
 
 __all__ = [
