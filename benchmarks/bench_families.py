@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.tune_char_rnn import moses_train  # noqa: E402
 from molgen.config import FamilyConfig, load_pipeline_config  # noqa: E402
-from molgen.models.registry import generator_class  # noqa: E402
+from molgen.models.families import generator_class  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 

@@ -30,7 +30,7 @@ from tune_char_rnn import moses_train  # noqa: E402
 
 from molgen.config import load_pipeline_config  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
-from molgen.models.registry import create_generator  # noqa: E402
+from molgen.models.families import create_generator  # noqa: E402
 from molgen.utils.runtime import resolve_device, seed_everything  # noqa: E402
 
 

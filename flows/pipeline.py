@@ -13,11 +13,11 @@ from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.family import family_flow, family_layout
-from flows.registry import register_flow
+from flows.register import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
-from molgen.registry.champion import check_registry
+from molgen.model_registry.champion import check_registry
 from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.runtime import environment_tags
 

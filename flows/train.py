@@ -12,9 +12,9 @@ from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stag
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
+from molgen.model_registry.pyfunc import log_generator_model
 from molgen.models.base import ModelConfig
 from molgen.models.latent_gan.config import LatentGANConfig
-from molgen.registry.pyfunc import log_generator_model
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model

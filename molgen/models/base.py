@@ -25,7 +25,7 @@ class LikelihoodUnavailable(NotImplementedError):
 
 
 class ModelConfig(StrictModel):
-    """Base of every family's config. ``name`` is the registry key."""
+    """Base of every family's config. ``name`` is its key in :mod:`molgen.models.families`."""
 
     name: str
 
@@ -48,7 +48,7 @@ class Generator(Protocol):
     """A generative model of molecules.
 
     Implementations live in ``molgen.models.<family>`` and are registered with
-    :func:`molgen.models.registry.register_model`.
+    :func:`molgen.models.families.register_family`.
     """
 
     config: ModelConfig

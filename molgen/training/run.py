@@ -9,8 +9,8 @@ from pathlib import Path
 
 from molgen.data.dataset import CuratedDataset
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
+from molgen.models.families import generator_class
 from molgen.models.loading import load_generator
-from molgen.models.registry import generator_class
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import setup_distributed
 from molgen.utils.errors import InputError
@@ -38,7 +38,7 @@ def train_model(
     data-parallel and rank 0 alone writes the files.
 
     Args:
-        model: the family's config; ``model.name`` picks it from the registry.
+        model: the family's config; ``model.name`` picks the family.
         train: optimisation, budget and early stopping.
         data_dir: a ``molgen curate`` output with train and valid splits.
         out_dir: checkpoint directory.

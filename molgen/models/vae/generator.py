@@ -19,7 +19,7 @@ from torch import nn
 
 from molgen.chem.graph import ATOM_FEATURE_SIZES, BOND_FEATURE_SIZES, GraphCodes, graph_codes
 from molgen.data.batching import sorted_batches
-from molgen.models.registry import register_model
+from molgen.models.families import register_family
 from molgen.models.token_generator import TokenGenerator, evaluating
 from molgen.models.vae.config import VAEConfig
 from molgen.models.vae.encoders import GraphEncoder, SmilesEncoder
@@ -42,7 +42,7 @@ def _graph_chunk(smiles: Sequence[str]) -> list[GraphCodes | None]:
     return [graph_codes(s) for s in smiles]
 
 
-@register_model("vae", VAEConfig)
+@register_family("vae", VAEConfig)
 class VAEGenerator(LatentSpaceMixin, TokenGenerator):
     """A variational autoencoder of SMILES with a SMILES (GRU) or graph (GNN) encoder.
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from molgen.data.tokenizer import SPECIAL_TOKENS, Vocabulary, tokenize
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
-from molgen.models.registry import generator_class
+from molgen.models.families import generator_class
 from molgen.models.transformer import TransformerConfig, TransformerGenerator
 from molgen.training.config import TrainConfig
 from molgen.utils.errors import InputError

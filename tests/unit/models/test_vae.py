@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from molgen.data.tokenizer import SPECIAL_TOKENS, Vocabulary
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
-from molgen.models.registry import generator_class
+from molgen.models.families import generator_class
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.training.config import TrainConfig
 from molgen.utils.errors import InputError

@@ -1,4 +1,4 @@
-"""The model registry and its four built-in families."""
+"""The model families (molgen.models.families) and the four built-in ones."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pydantic import ValidationError
 
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
-from molgen.models.latent_gan import LatentGANConfig, LatentGANGenerator
-from molgen.models.registry import (
+from molgen.models.families import (
     create_generator,
+    family_config_class,
     generator_class,
-    known_models,
-    model_config_class,
-    register_model,
+    known_families,
+    register_family,
 )
+from molgen.models.latent_gan import LatentGANConfig, LatentGANGenerator
 from molgen.models.transformer import TransformerConfig, TransformerGenerator
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.utils.errors import ConfigError
@@ -28,9 +28,9 @@ FAMILIES = {
 
 
 def test_the_four_families_are_registered() -> None:
-    assert set(FAMILIES) <= set(known_models())
+    assert set(FAMILIES) <= set(known_families())
     for name, (config_class, family) in FAMILIES.items():
-        assert model_config_class(name) is config_class
+        assert family_config_class(name) is config_class
         assert generator_class(name) is family
         assert family.model_type == name
         assert config_class().name == name
@@ -50,7 +50,7 @@ def test_unknown_name_lists_known_models() -> None:
         ConfigError,
         match=r"unknown model 'lstm9000'; known models: .*char_rnn.*latent_gan.*transformer.*vae",
     ):
-        model_config_class("lstm9000")
+        family_config_class("lstm9000")
 
 
 def test_create_generator_from_dict() -> None:
@@ -76,5 +76,5 @@ def test_a_name_cannot_be_taken_twice() -> None:
         pass
 
     with pytest.raises(ValueError, match="already registered"):
-        register_model("char_rnn", CharRNNConfig)(Impostor)
+        register_family("char_rnn", CharRNNConfig)(Impostor)
     assert generator_class("char_rnn") is CharRNNGenerator
