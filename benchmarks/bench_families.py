@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.tune_char_rnn import moses_train  # noqa: E402
 from molgen.config import FamilyConfig, load_pipeline_config  # noqa: E402
 from molgen.models.families import generator_class  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 
@@ -84,7 +85,7 @@ def bench_family(
     )
     seed_everything(0)
     generator = generator_class(family.model.name).for_training(family.model, train, "auto")
-    result = generator.fit(train, valid, config, out_dir / family.label)
+    result = generator.fit(train, valid, Trainer(config), out_dir / family.label)
     report: dict[str, Any] = {
         "model": family.model.name,
         "device": str(generator.device),

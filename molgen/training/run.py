@@ -13,6 +13,7 @@ from molgen.models.families import generator_class
 from molgen.models.loading import load_generator
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import setup_distributed
+from molgen.training.trainer import Trainer
 from molgen.utils.errors import InputError
 from molgen.utils.runtime import seed_everything
 
@@ -67,7 +68,7 @@ def train_model(
     result = generator.fit(
         train_smiles,
         valid_smiles,
-        train,
+        Trainer(train),
         out,
         resume=resume and last.is_file(),
         data_hash=dataset.data_hash,

@@ -16,6 +16,7 @@ from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
 from molgen.models.families import generator_class
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 from molgen.utils.errors import InputError
 
 SIZES = dict(
@@ -155,10 +156,14 @@ def test_training_resumes_through_the_trainer(
 
     logged: list[dict[str, float]] = []
     first = generator.fit(
-        smiles[:48], smiles[48:], config(1), tmp_path, log_metrics=lambda m, s: logged.append(m)
+        smiles[:48],
+        smiles[48:],
+        Trainer(config(1)),
+        tmp_path,
+        log_metrics=lambda m, s: logged.append(m),
     )
     assert first.epochs == 1 and np.isfinite(first.best_val_loss)
     assert {"kl", "active_units", "active_units_fraction"} <= set(logged[-1])
     again = VAEGenerator(generator.config, generator.vocabulary.to_list(), device="cpu")
-    more = again.fit(smiles[:48], smiles[48:], config(2), tmp_path, resume=True)
+    more = again.fit(smiles[:48], smiles[48:], Trainer(config(2)), tmp_path, resume=True)
     assert (more.epochs, more.steps) == (2, 2 * first.steps)
