@@ -26,6 +26,7 @@ from molgen.models.vae.encoders import GraphEncoder, SmilesEncoder
 from molgen.models.vae.graph_batch import VAEBatch, VAEItem, collate_items
 from molgen.models.vae.latent import LatentSpaceMixin
 from molgen.models.vae.model import VAE, gaussian_kl
+from molgen.nn import CategoricalEmbedding, GINEStack, SumMeanReadout
 from molgen.utils.parallel import chunked, parallel_map
 
 __all__ = ["VAEGenerator"]
@@ -76,11 +77,9 @@ class VAEGenerator(LatentSpaceMixin, TokenGenerator):
             )
         else:
             encoder = GraphEncoder(
-                ATOM_FEATURE_SIZES,
-                BOND_FEATURE_SIZES,
-                cfg.gnn_hidden_size,
-                cfg.gnn_layers,
-                cfg.dropout,
+                CategoricalEmbedding(ATOM_FEATURE_SIZES, cfg.gnn_hidden_size),
+                GINEStack(cfg.gnn_hidden_size, BOND_FEATURE_SIZES, cfg.gnn_layers, cfg.dropout),
+                SumMeanReadout(),
                 cfg.latent_size,
             )
         return VAE(
