@@ -3,7 +3,7 @@
 Every family of a pipeline config (default ``configs/quick-all.toml``) is trained with its
 own recipe for a short wall-clock budget on a MOSES subset, then sampled at batch sizes 256
 and 4096. For the transformer, sampling with and without the key/value cache is timed in the
-same run. A LatentGAN reuses the VAE trained just before it. Prints JSON.
+same run. A LatentGAN reuses the first VAE trained before it. Prints JSON.
 
     python benchmarks/bench_families.py
     python benchmarks/bench_families.py --train-seconds 120 --n-sample 4096
@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.tune_char_rnn import moses_train  # noqa: E402
 from molgen.config import FamilyConfig, load_pipeline_config  # noqa: E402
-from molgen.models.registry import generator_class  # noqa: E402
+from molgen.models.families import generator_class, reuse_trained  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.run_layout import ModelLayout  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
@@ -85,7 +86,7 @@ def bench_family(
     )
     seed_everything(0)
     generator = generator_class(family.model.name).for_training(family.model, train, "auto")
-    result = generator.fit(train, valid, config, out_dir / family.label)
+    result = generator.fit(train, valid, Trainer(config), out_dir / family.label)
     report: dict[str, Any] = {
         "model": family.model.name,
         "device": str(generator.device),
@@ -122,18 +123,13 @@ def main() -> None:
     valid = [smiles[i] for i in order[args.n_train : args.n_train + 5000]]
     out_dir = Path(tempfile.mkdtemp(prefix="bench_families_"))
     reports: dict[str, Any] = {}
-    done: list[FamilyConfig] = []
+    trained: dict[str, Path] = {}  # family name -> the first checkpoint of it benchmarked
     for family in config.family_configs():
-        vae = next((f for f in done if f.model.name == "vae"), None)
-        if family.model.name == "latent_gan" and vae is not None:
-            model = family.model.model_copy(
-                update={"vae_checkpoint": str(ModelLayout(out_dir / vae.label).checkpoint)}
-            )
-            family = family.model_copy(update={"model": model})
+        family = family.model_copy(update={"model": reuse_trained(family.model, trained)})
         if args.families and family.label not in args.families:
             continue
         reports[family.label] = bench_family(family, train, valid, out_dir, args)
-        done.append(family)
+        trained.setdefault(family.model.name, ModelLayout(out_dir / family.label).checkpoint)
     print(
         json.dumps(
             {

@@ -30,7 +30,8 @@ from tune_char_rnn import moses_train  # noqa: E402
 
 from molgen.config import load_pipeline_config  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
-from molgen.models.registry import create_generator  # noqa: E402
+from molgen.models.families import create_generator  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.runtime import resolve_device, seed_everything  # noqa: E402
 
 
@@ -75,7 +76,7 @@ def main() -> None:
         model_config, Vocabulary.build(train).to_list(), device=args.device
     )
     with tempfile.TemporaryDirectory() as out_dir:
-        result = generator.fit(train, valid, train_config, out_dir)
+        result = generator.fit(train, valid, Trainer(train_config), out_dir)
     sampling = {}
     for batch_size in (256, 1024):
         generator.sample(min(batch_size, 64), batch_size=batch_size, seed=0)  # warm-up

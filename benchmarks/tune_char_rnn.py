@@ -40,6 +40,7 @@ from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator  # noqa: E402
 from molgen.sampling.config import SampleConfig  # noqa: E402
 from molgen.sampling.sample import sample_metrics, sample_molecules  # noqa: E402
 from molgen.training.config import TrainConfig  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 WHEEL = Path("/tmp/dl/molsets-0.3.1-py3-none-any.whl")
@@ -139,7 +140,7 @@ def main() -> None:
         history.append({"step": step, **metrics})
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="tune_char_rnn_")
-    result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
+    result = generator.fit(train, valid, Trainer(train_config), out_dir, log_metrics=log)
     samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     report = {
         "model": model_config.model_dump(),

@@ -37,6 +37,7 @@ from tune_char_rnn import moses_train, seeded_split, temperature_sweep  # noqa: 
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
 from molgen.models.transformer import TransformerConfig, TransformerGenerator  # noqa: E402
 from molgen.training.config import TrainConfig  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 
@@ -108,7 +109,7 @@ def main() -> None:
         logging.getLogger("tune").info("step %d: %s", step, metrics)
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="tune_transformer_")
-    result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
+    result = generator.fit(train, valid, Trainer(train_config), out_dir, log_metrics=log)
     samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     report = {
         "model": model_config.model_dump(),

@@ -34,6 +34,7 @@ from molgen.data.moses import fetch_moses  # noqa: E402
 from molgen.data.tokenizer import Vocabulary  # noqa: E402
 from molgen.models.vae import VAEConfig, VAEGenerator  # noqa: E402
 from molgen.training.config import TrainConfig  # noqa: E402
+from molgen.training.trainer import Trainer  # noqa: E402
 from molgen.utils.runtime import seed_everything  # noqa: E402
 
 
@@ -117,7 +118,7 @@ def main() -> None:
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="tune_vae_")
     began = time.monotonic()
-    result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
+    result = generator.fit(train, valid, Trainer(train_config), out_dir, log_metrics=log)
     fit_seconds = time.monotonic() - began
     samples = temperature_sweep(generator, train, args.temperatures, args.n_samples, args.seed)
     test_smiles = test.tolist()

@@ -22,8 +22,8 @@ from flows.family import sample_score_evaluate
 from flows.scheduled import load_config, run_folder
 from flows.store import pipeline_run, store_flow
 from molgen.data.dataset import CuratedDataset
+from molgen.model_registry.resolve import pin_model_version, registered_name
 from molgen.models.checkpoint import read_checkpoint
-from molgen.registry.resolve import pin_model_version, registered_name
 from molgen.store.runs import FamilyOutput
 from molgen.tracking import configure_tracking, log_metrics, resolve_model_path
 from molgen.utils.run_layout import RunLayout

@@ -13,34 +13,34 @@ from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.family import family_flow
-from flows.registry import register_flow
+from flows.register import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
-from molgen.registry.champion import check_registry
+from molgen.model_registry.champion import check_registry
+from molgen.models.families import reuse_trained
 from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["pipeline", "with_pipeline_vae", "write_pipeline_report"]
+__all__ = ["pipeline", "with_earlier_families", "write_pipeline_report"]
 
 
-def with_pipeline_vae(
+def with_earlier_families(
     family: FamilyConfig, earlier: list[FamilyConfig], out_dir: str | Path
 ) -> FamilyConfig:
-    """A LatentGAN family with no ``vae_checkpoint`` reuses the pipeline's first VAE family.
+    """A family that builds on another (a LatentGAN on a VAE) and names no checkpoint of it
+    reuses the pipeline's first earlier family of that kind.
 
-    Other families, and a LatentGAN with a checkpoint or with no VAE family before it, come
-    back unchanged (the train stage then trains the LatentGAN's own VAE first).
+    Other families, and those with no such family before them, come back unchanged (the
+    train stage then trains what they build on first).
     """
-    if family.model.name != "latent_gan" or getattr(family.model, "vae_checkpoint", None):
-        return family
-    vae = next((f for f in earlier if f.model.name == "vae"), None)
-    if vae is None:
-        return family
-    checkpoint = RunLayout(Path(out_dir)).family(vae.label).checkpoint
-    model = family.model.model_copy(update={"vae_checkpoint": str(checkpoint)})
-    return family.model_copy(update={"model": model})
+    checkpoints: dict[str, Path] = {}
+    for done in earlier:
+        checkpoint = RunLayout(Path(out_dir)).family(done.label).checkpoint
+        checkpoints.setdefault(done.model.name, checkpoint)
+    model = reuse_trained(family.model, checkpoints)
+    return family if model is family.model else family.model_copy(update={"model": model})
 
 
 @task(name="write-report")
@@ -89,7 +89,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
         families: dict[str, Any] = {}
         done: list[FamilyConfig] = []
         for family in config.family_configs():
-            family = with_pipeline_vae(family, done, out_dir)
+            family = with_earlier_families(family, done, out_dir)
             families[family.label] = family_flow(
                 config.for_family(family),
                 family.label,

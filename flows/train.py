@@ -12,9 +12,9 @@ from flows.stage_cache import done_result, fingerprint, is_done, mark_done, stag
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
 from molgen.data.dataset import CuratedDataset
+from molgen.model_registry.pyfunc import log_generator_model
 from molgen.models.base import ModelConfig
-from molgen.models.latent_gan.config import LatentGANConfig
-from molgen.registry.pyfunc import log_generator_model
+from molgen.models.families import unmet_dependencies
 from molgen.tracking import log_config, log_metrics, metric_logger
 from molgen.training.config import TrainConfig
 from molgen.training.run import train_model
@@ -48,18 +48,27 @@ def train_task(
     return done_result(out_dir, "train")
 
 
-def _with_trained_vae(
+def _with_dependencies_trained(
     config: PipelineConfig, data_dir: str, out_dir: str, resume: bool, parent_run_id: str | None
 ) -> PipelineConfig:
-    """Train the LatentGAN's VAE (``config.model.vae``) into ``out_dir/vae`` first, then point
-    the LatentGAN at it. The VAE is trained with the same ``[train]`` settings; for separate
-    ones, list a ``vae`` family before the LatentGAN, or set ``vae_checkpoint``."""
-    get_run_logger().info("latent_gan: training its VAE first into %s/vae", out_dir)
-    vae_dir = Path(out_dir) / "vae"
-    vae_config = config.model_copy(update={"model": config.model.vae})
-    train_flow(vae_config, data_dir, str(vae_dir), resume=resume, parent_run_id=parent_run_id)
-    vae_checkpoint = str(ModelLayout(vae_dir).checkpoint)
-    model = config.model.model_copy(update={"vae_checkpoint": vae_checkpoint})
+    """Train each model ``config.model`` builds on but names no checkpoint of (a LatentGAN's
+    VAE, from ``[model.vae]``) into ``out_dir/<family>`` first, then point ``config.model`` at
+    it. They train with the same ``[train]`` settings; for separate ones, list such a family
+    before this one in the pipeline, or name its checkpoint (``model.vae_checkpoint``)."""
+    model = config.model
+    for dependency in unmet_dependencies(model):
+        dependency_dir = Path(out_dir) / dependency.family
+        get_run_logger().info(
+            "%s: training its %s first into %s", model.name, dependency.family, dependency_dir
+        )
+        train_flow(
+            config.model_copy(update={"model": dependency.config_to_train(model)}),
+            data_dir,
+            str(dependency_dir),
+            resume=resume,
+            parent_run_id=parent_run_id,
+        )
+        model = dependency.with_checkpoint(model, ModelLayout(dependency_dir).checkpoint)
     return config.model_copy(update={"model": model})
 
 
@@ -78,8 +87,8 @@ def train_flow(
     """
     logger = get_run_logger()
     CuratedDataset.open(data_dir)  # a bad dataset fails before any training
-    if isinstance(config.model, LatentGANConfig) and not config.model.vae_checkpoint:
-        config = _with_trained_vae(config, data_dir, out_dir, resume, parent_run_id)
+    if unmet_dependencies(config.model):
+        config = _with_dependencies_trained(config, data_dir, out_dir, resume, parent_run_id)
     key = train_key(config, data_dir)
     with tracked_stage("train", config.tracking, parent_run_id) as run:
         mlflow.set_tag("molgen.model", config.model.name)

@@ -12,9 +12,9 @@ from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from molgen.data.config import CurateConfig
 from molgen.evaluation.config import EvaluateConfig
+from molgen.model_registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.models.base import ModelConfig
-from molgen.models.registry import model_config_class
-from molgen.registry.config import EVALUATION_METRICS, RegistryConfig
+from molgen.models.families import family_config_class
 from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
@@ -57,7 +57,7 @@ def model_by_name(value: Any) -> Any:
     """Validate a model section with the config class its ``name`` selects."""
     if isinstance(value, dict):
         name = value.get("name", "char_rnn")
-        return model_config_class(str(name)).model_validate({**value, "name": name})
+        return family_config_class(str(name)).model_validate({**value, "name": name})
     return value
 
 
@@ -107,7 +107,7 @@ class PipelineConfig(StrictModel):
 
     curate: CurateConfig = Field(default_factory=CurateConfig)
     model: SerializeAsAny[ModelConfig] = Field(
-        default_factory=lambda: model_config_class("char_rnn")()
+        default_factory=lambda: family_config_class("char_rnn")()
     )
     families: list[FamilyConfig] = Field(
         default_factory=list,

@@ -16,6 +16,7 @@ import torch
 from molgen.data.tokenizer import Vocabulary
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 MODEL = CharRNNConfig(embedding_dim=16, hidden_size=32, num_layers=1, dropout=0.0)
 TRAIN = TrainConfig(
@@ -46,7 +47,7 @@ def train_rank(rank: int, world_size: int, port: int, data_dir: str, work: str) 
     model = generator(train)
     logged: list[tuple[dict[str, float], int]] = []
     result = model.fit(
-        train, valid, TRAIN, Path(work) / "model",
+        train, valid, Trainer(TRAIN), Path(work) / "model",
         log_metrics=lambda metrics, step: logged.append((metrics, step)),
     )  # fmt: skip
     weights = [p.detach().double().sum().item() for p in model.module.parameters()]

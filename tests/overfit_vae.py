@@ -11,6 +11,7 @@ import torch
 from molgen.data.tokenizer import Vocabulary
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,5 @@ def train_overfit_vae(encoder: str, data_dir: Path, out_dir: Path) -> OverfitVAE
         if "epoch_train_loss" in metrics:
             losses.append(metrics["epoch_train_loss"])
 
-    result = generator.fit(train, valid, train_config, out_dir, log_metrics=log)
+    result = generator.fit(train, valid, Trainer(train_config), out_dir, log_metrics=log)
     return OverfitVAE(result.checkpoint, train, result.epochs, losses)

@@ -46,7 +46,7 @@ def _check_tracking(config: PipelineConfig, registry: bool = False) -> None:
     tracking = config.tracking
     configure_tracking(tracking.tracking_uri, tracking.experiment, tracking.timeout)
     if registry:
-        from molgen.registry.champion import check_registry
+        from molgen.model_registry.champion import check_registry
 
         check_registry()
 

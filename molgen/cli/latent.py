@@ -11,6 +11,7 @@ import pandas as pd
 from molgen.chem.fingerprints import tanimoto_to
 from molgen.chem.mol import canonical_smiles
 from molgen.models.checkpoint import read_checkpoint
+from molgen.models.families import families_containing, trained_model_of
 from molgen.models.loading import load_generator
 from molgen.tracking import resolve_model_path
 from molgen.utils.errors import InputError, MolgenError
@@ -18,8 +19,6 @@ from molgen.utils.run_layout import run_folders
 from molgen.utils.tables import write_table
 
 __all__ = ["analogs", "interpolate", "latent_model"]
-
-_LATENT_FAMILIES = ("vae", "latent_gan")
 
 
 def _newest_vae(root: Path = Path("runs")) -> Path:
@@ -38,7 +37,8 @@ def _newest_vae(root: Path = Path("runs")) -> Path:
 
 
 def latent_model(model: str | None, device: str = "auto") -> Any:
-    """Load the VAE behind ``--model``: a VAE checkpoint, or a LatentGAN's embedded VAE.
+    """Load the VAE behind ``--model``: a VAE checkpoint, or the VAE a model builds on (a
+    LatentGAN's).
 
     Without ``model``, the newest VAE trained by a pipeline under ``./runs`` is used.
 
@@ -47,14 +47,14 @@ def latent_model(model: str | None, device: str = "auto") -> Any:
     """
     path = resolve_model_path(model) if model else _newest_vae()
     generator = load_generator(path, device=device)
-    name = generator.config.name
-    if name not in _LATENT_FAMILIES:
+    vae = trained_model_of(generator, "vae")
+    if vae is None:
         raise InputError(
             model or path,
-            f"a {name!r} model has no latent space; use a model of family "
-            f"{' or '.join(_LATENT_FAMILIES)}",
+            f"a {generator.config.name!r} model has no latent space; use a model of family "
+            f"{' or '.join(families_containing('vae'))}",
         )
-    return generator.vae if name == "latent_gan" else generator
+    return vae
 
 
 def _query(smiles: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from molgen.config import PipelineConfig
-from molgen.models.latent_gan.config import LatentGANConfig
+from molgen.models.families import unmet_dependencies
 from molgen.training.distributed import Distributed, world_from_env
 from molgen.training.run import train_model
 from molgen.utils.errors import ConfigError
@@ -22,15 +22,18 @@ def distributed_world(config: PipelineConfig) -> Distributed:
     """The ``torchrun`` ranks of this process (one process without torchrun).
 
     Raises:
-        ConfigError: a LatentGAN without ``vae_checkpoint`` under torchrun (the flow would
-            train its VAE first, on rank 0 only); train the VAE first and point at it.
+        ConfigError: under torchrun, a family that builds on another (a LatentGAN on a VAE)
+            and names no checkpoint of it: the flow would train that first, on rank 0 only;
+            train it first and point at it.
     """
     world = world_from_env()
     model = config.model
-    if world.enabled and isinstance(model, LatentGANConfig) and not model.vae_checkpoint:
+    unmet = unmet_dependencies(model) if world.enabled else ()
+    if unmet:
+        family, field = unmet[0].family, unmet[0].checkpoint_field
         raise ConfigError(
-            "torchrun: a latent_gan needs model.vae_checkpoint; train its VAE first "
-            "(molgen train with [model] name = 'vae') and set vae_checkpoint to it"
+            f"torchrun: a {model.name} needs model.{field}; train its {family} first "
+            f"(molgen train with [model] name = '{family}') and set {field} to it"
         )
     return world
 

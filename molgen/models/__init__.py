@@ -1,22 +1,22 @@
-"""Generative model families behind one Generator protocol, listed in a registry."""
+"""Generative model families behind one Generator protocol, listed in `families`."""
 
 from __future__ import annotations
 
 from molgen.models.base import Generator, ModelConfig
-from molgen.models.registry import (
+from molgen.models.families import (
     create_generator,
+    family_config_class,
     generator_class,
-    known_models,
-    model_config_class,
-    register_model,
+    known_families,
+    register_family,
 )
 
 __all__ = [
     "Generator",
     "ModelConfig",
     "create_generator",
+    "family_config_class",
     "generator_class",
-    "known_models",
-    "model_config_class",
-    "register_model",
+    "known_families",
+    "register_family",
 ]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
 import torch
 
 from molgen.utils.config import StrictModel
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from molgen.training.config import TrainConfig
-
-__all__ = ["Generator", "LikelihoodUnavailable", "MetricLogger", "ModelConfig", "TrainResult"]
+__all__ = [
+    "Generator",
+    "GeneratorTrainer",
+    "LikelihoodUnavailable",
+    "MetricLogger",
+    "ModelConfig",
+    "TrainResult",
+]
 
 MetricLogger = Callable[[dict[str, float], int], None]
 """Receives ``(metrics, step)``; the pipeline passes one that logs to MLflow."""
@@ -25,7 +29,7 @@ class LikelihoodUnavailable(NotImplementedError):
 
 
 class ModelConfig(StrictModel):
-    """Base of every family's config. ``name`` is the registry key."""
+    """Base of every family's config. ``name`` is its key in :mod:`molgen.models.families`."""
 
     name: str
 
@@ -43,12 +47,34 @@ class TrainResult(StrictModel):
     seconds: float
 
 
+class GeneratorTrainer(Protocol):
+    """An optimisation loop that :meth:`Generator.fit` hands its generator to.
+
+    The models layer sits below training, so it names only this interface; molgen's
+    implementation is :class:`molgen.training.trainer.Trainer`, built from a ``TrainConfig``.
+    """
+
+    def fit(
+        self,
+        model: Any,
+        train: Sequence[str],
+        valid: Sequence[str],
+        out_dir: str | Path,
+        *,
+        resume: bool = False,
+        data_hash: str = "",
+        log_metrics: MetricLogger | None = None,
+    ) -> TrainResult:
+        """Train ``model`` on SMILES, writing checkpoints to ``out_dir``."""
+        ...
+
+
 @runtime_checkable
 class Generator(Protocol):
     """A generative model of molecules.
 
     Implementations live in ``molgen.models.<family>`` and are registered with
-    :func:`molgen.models.registry.register_model`.
+    :func:`molgen.models.families.register_family`.
     """
 
     config: ModelConfig
@@ -65,14 +91,25 @@ class Generator(Protocol):
         self,
         train: Sequence[str],
         valid: Sequence[str],
-        config: TrainConfig,
+        trainer: GeneratorTrainer,
         out_dir: str | Path,
         *,
         resume: bool = False,
         data_hash: str = "",
         log_metrics: MetricLogger | None = None,
     ) -> TrainResult:
-        """Train on SMILES through the shared trainer, writing checkpoints to ``out_dir``."""
+        """Train on SMILES with ``trainer`` (e.g. ``Trainer(TrainConfig(...))``), writing
+        checkpoints to ``out_dir``.
+
+        Args:
+            train: training SMILES.
+            valid: validation SMILES.
+            trainer: the optimisation loop, which calls back this generator's training hooks.
+            out_dir: checkpoint directory.
+            resume: continue from ``out_dir/last.pt`` when it exists.
+            data_hash: hash of the data, stored in checkpoints and checked on resume.
+            log_metrics: receives ``(metrics, step)`` during training.
+        """
         ...
 
     def sample(

@@ -2,7 +2,7 @@
 
 A checkpoint is a dict of plain data (str, numbers, lists, dicts and tensors):
 
-- ``model_type``: the registry key of the family, e.g. ``"char_rnn"``;
+- ``model_type``: the family key (:mod:`molgen.models.families`), e.g. ``"char_rnn"``;
 - ``schema_version``, ``molgen_version``, ``created_at`` (ISO 8601, UTC);
 - ``config``: the model config as a dict; ``vocabulary``: the token list;
 - ``state_dict``: the network's tensors (on CPU);
@@ -66,7 +66,7 @@ def make_checkpoint(
     """Assemble a checkpoint dict.
 
     Args:
-        model_type: registry key of the model family.
+        model_type: the model family's key.
         config: the model config as plain data (``config.model_dump(mode="json")``).
         vocabulary: the token list.
         state_dict: the network's parameters and buffers.

@@ -8,7 +8,7 @@ import torch
 
 from molgen.models.base import Generator
 from molgen.models.checkpoint import read_checkpoint
-from molgen.models.registry import generator_class, known_models
+from molgen.models.families import generator_class, known_families
 from molgen.utils.errors import InputError
 
 __all__ = ["load_generator"]
@@ -26,10 +26,10 @@ def load_generator(path: str | Path, device: str | torch.device = "auto") -> Gen
             this molgen does not know.
     """
     model_type = read_checkpoint(path)["model_type"]
-    if model_type not in known_models():
+    if model_type not in known_families():
         raise InputError(
             path,
             f"checkpoint holds unknown model type {model_type!r}; "
-            f"known models: {', '.join(known_models())}",
+            f"known models: {', '.join(known_families())}",
         )
     return generator_class(model_type).load(path, device=device)

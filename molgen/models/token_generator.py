@@ -3,7 +3,7 @@
 A family subclasses :class:`TokenGenerator`, sets ``model_type`` and ``config_class`` and
 builds its network in :meth:`TokenGenerator.build_module`. It then gets the trainer hooks
 (:meth:`~TokenGenerator.to`, :meth:`~TokenGenerator.prepare`,
-:meth:`~TokenGenerator.collate`), :meth:`~TokenGenerator.fit` through the shared trainer, and
+:meth:`~TokenGenerator.collate`), :meth:`~TokenGenerator.fit` with a trainer passed in, and
 self-describing :meth:`~TokenGenerator.save` / :meth:`~TokenGenerator.load`.
 """
 
@@ -12,20 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import torch
 from pydantic import ValidationError
 
 from molgen.data.tokenizer import Vocabulary
-from molgen.models.base import MetricLogger, ModelConfig, TrainResult
+from molgen.models.base import GeneratorTrainer, MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import make_checkpoint, read_checkpoint, write_checkpoint
 from molgen.utils.errors import InputError, first_line
 from molgen.utils.runtime import resolve_device
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from molgen.training.config import TrainConfig
 
 __all__ = ["TokenGenerator", "evaluating", "pad_batch"]
 
@@ -112,18 +109,17 @@ class TokenGenerator:
         self,
         train: Sequence[str],
         valid: Sequence[str],
-        config: TrainConfig,
+        trainer: GeneratorTrainer,
         out_dir: str | Path,
         *,
         resume: bool = False,
         data_hash: str = "",
         log_metrics: MetricLogger | None = None,
     ) -> TrainResult:
-        """Train with the shared :class:`~molgen.training.trainer.Trainer`."""
-        from molgen.training.trainer import Trainer  # models sit below training
-
+        """Train with ``trainer`` (see :meth:`molgen.models.base.Generator.fit`); a later
+        :meth:`save` records ``data_hash`` too."""
         self.data_hash = data_hash
-        return Trainer(config).fit(
+        return trainer.fit(
             self, train, valid, out_dir, resume=resume, data_hash=data_hash, log_metrics=log_metrics
         )
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from molgen.data.dataset import CuratedDataset
 from molgen.models.base import MetricLogger, ModelConfig, TrainResult
+from molgen.models.families import generator_class
 from molgen.models.loading import load_generator
-from molgen.models.registry import generator_class
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import setup_distributed
+from molgen.training.trainer import Trainer
 from molgen.utils.errors import InputError
 from molgen.utils.run_layout import ModelLayout
 from molgen.utils.runtime import seed_everything
@@ -39,7 +40,7 @@ def train_model(
     data-parallel and rank 0 alone writes the files.
 
     Args:
-        model: the family's config; ``model.name`` picks it from the registry.
+        model: the family's config; ``model.name`` picks the family.
         train: optimisation, budget and early stopping.
         data_dir: a ``molgen curate`` output with train and valid splits.
         out_dir: checkpoint directory.
@@ -68,7 +69,7 @@ def train_model(
     result = generator.fit(
         train_smiles,
         valid_smiles,
-        train,
+        Trainer(train),
         layout.root,
         resume=resume and last.is_file(),
         data_hash=dataset.data_hash,

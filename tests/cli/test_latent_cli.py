@@ -14,6 +14,7 @@ from molgen.data.tokenizer import Vocabulary
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ def vae_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
                        decoder_hidden_size=64, decoder_layers=1)  # fmt: skip
     vae = VAEGenerator(config, Vocabulary.build([*smiles, QUERY]).to_list(), device="cpu")
     train = TrainConfig(batch_size=32, lr=3e-3, max_epochs=3, warmup_steps=5, progress_bar=False)
-    vae.fit(smiles[:250], smiles[250:], train, out)
+    vae.fit(smiles[:250], smiles[250:], Trainer(train), out)
     vae.save(out / "checkpoint.pt")
     return out
 

@@ -14,6 +14,7 @@ from molgen.models.loading import load_generator
 from molgen.sampling.config import SampleConfig
 from molgen.sampling.sample import sample_metrics, sample_molecules
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 
 def test_char_rnn_overfits_a_tiny_dataset(data_dir: Path, tmp_path: Path) -> None:
@@ -36,7 +37,7 @@ def test_char_rnn_overfits_a_tiny_dataset(data_dir: Path, tmp_path: Path) -> Non
     result = generator.fit(
         train,
         valid,
-        train_config,
+        Trainer(train_config),
         tmp_path,
         log_metrics=lambda metrics, step: losses.extend(
             [metrics["epoch_train_loss"]] if "epoch_train_loss" in metrics else []

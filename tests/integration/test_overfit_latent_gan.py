@@ -13,6 +13,7 @@ from molgen.models.loading import load_generator
 from molgen.sampling.config import SampleConfig
 from molgen.sampling.sample import sample_metrics, sample_molecules
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 from tests.overfit_vae import OverfitVAE
 
 pytestmark = pytest.mark.slow
@@ -36,7 +37,7 @@ def test_latent_gan_overfits_a_tiny_dataset(overfit_smiles_vae: OverfitVAE, tmp_
     result = gan.fit(
         train,
         train[:20],
-        gan_train,
+        Trainer(gan_train),
         tmp_path,
         log_metrics=lambda m, step: distances.extend(
             [m["wasserstein"]] if "wasserstein" in m else []

@@ -16,6 +16,7 @@ from molgen.models.transformer import TransformerConfig, TransformerGenerator
 from molgen.sampling.config import SampleConfig
 from molgen.sampling.sample import sample_metrics, sample_molecules
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_transformer_overfits_a_tiny_dataset(data_dir: Path, tmp_path: Path) -> 
     result = generator.fit(
         train,
         valid,
-        train_config,
+        Trainer(train_config),
         tmp_path,
         log_metrics=lambda metrics, step: losses.extend(
             [metrics["epoch_train_loss"]] if "epoch_train_loss" in metrics else []

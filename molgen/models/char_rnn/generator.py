@@ -5,12 +5,12 @@ from __future__ import annotations
 from molgen.models.autoregressive import AutoregressiveGenerator
 from molgen.models.char_rnn.config import CharRNNConfig
 from molgen.models.char_rnn.model import CharRNN
-from molgen.models.registry import register_model
+from molgen.models.families import register_family
 
 __all__ = ["CharRNNGenerator"]
 
 
-@register_model("char_rnn", CharRNNConfig)
+@register_family("char_rnn", CharRNNConfig)
 class CharRNNGenerator(AutoregressiveGenerator):
     """A SMILES language model (embedding -> LSTM -> linear) behind the Generator protocol.
 

@@ -12,6 +12,7 @@ from torch import nn
 
 from molgen.chem.mol import canonical_smiles
 from molgen.models.base import LikelihoodUnavailable
+from molgen.models.families import FamilyDependency, register_family
 from molgen.models.latent_gan.config import LatentGANConfig
 from molgen.models.latent_gan.model import (
     LatentCritic,
@@ -19,7 +20,6 @@ from molgen.models.latent_gan.model import (
     critic_loss,
     generator_loss,
 )
-from molgen.models.registry import register_model
 from molgen.models.token_generator import TokenGenerator, evaluating
 from molgen.models.vae.generator import VAEGenerator
 from molgen.utils.errors import ConfigError
@@ -32,7 +32,15 @@ logger = logging.getLogger(__name__)
 _COLLAPSE_UNIQUENESS = 0.5  # periodic samples less unique than this suggest mode collapse
 
 
-@register_model("latent_gan", LatentGANConfig)
+@register_family(
+    "latent_gan",
+    LatentGANConfig,
+    requires=(
+        FamilyDependency(
+            "vae", checkpoint_field="vae_checkpoint", config_field="vae", attribute="vae"
+        ),
+    ),
+)
 class LatentGANGenerator(TokenGenerator):
     """Generates latent codes with a GAN and decodes them with a frozen, trained VAE.
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from molgen.models.autoregressive import AutoregressiveGenerator
-from molgen.models.registry import register_model
+from molgen.models.families import register_family
 from molgen.models.transformer.config import TransformerConfig
 from molgen.models.transformer.model import SmilesTransformer
 
@@ -15,7 +15,7 @@ __all__ = ["TransformerGenerator"]
 logger = logging.getLogger(__name__)
 
 
-@register_model("transformer", TransformerConfig)
+@register_family("transformer", TransformerConfig)
 class TransformerGenerator(AutoregressiveGenerator):
     """A GPT-style SMILES language model behind the Generator protocol.
 

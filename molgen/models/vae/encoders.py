@@ -1,34 +1,18 @@
-"""The VAE's encoders: molecules -> the mean and log-variance of a Gaussian posterior."""
+"""The VAE's encoders: molecules -> the mean and log-variance of a Gaussian posterior.
+
+The graph encoder is assembled from the shared blocks of :mod:`molgen.nn`.
+"""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
-from torch_geometric.nn import GINEConv, global_add_pool, global_mean_pool
 
 from molgen.models.vae.graph_batch import VAEBatch
+from molgen.nn import CategoricalEmbedding, GINEStack, SumMeanReadout
 
-__all__ = ["CategoricalEmbedding", "GraphEncoder", "SmilesEncoder"]
-
-
-class CategoricalEmbedding(nn.Module):
-    """Sum of one embedding per categorical column: a linear map of concatenated one-hots.
-
-    Args:
-        sizes: number of categories of each column.
-        dim: output width.
-    """
-
-    def __init__(self, sizes: tuple[int, ...], dim: int) -> None:
-        super().__init__()
-        offsets = torch.tensor([0, *sizes[:-1]]).cumsum(0)
-        self.register_buffer("offsets", offsets, persistent=False)
-        self.embedding = nn.Embedding(sum(sizes), dim)
-
-    def forward(self, codes: torch.Tensor) -> torch.Tensor:
-        """``(rows, columns)`` integer codes -> ``(rows, dim)`` features."""
-        return self.embedding(codes + self.offsets).sum(dim=1)
+__all__ = ["GraphEncoder", "SmilesEncoder"]
 
 
 class SmilesEncoder(nn.Module):
@@ -74,71 +58,60 @@ class SmilesEncoder(nn.Module):
 
 
 class GraphEncoder(nn.Module):
-    """GINE message passing over the molecular graph, then sum and mean pooling.
-
-    Each layer updates atom states from their neighbours and the bonds between them
-    (``GINEConv``), with a residual connection and batch normalisation. The readout
-    concatenates the sum and the mean of the final atom states, batch-normalised.
+    """Molecular graph -> mean and log-variance: atom states from an embedding, updated by
+    message passing, pooled per molecule, then batch-normalised (the sum pool grows with
+    molecule size) and mapped by a two-layer perceptron.
 
     Args:
-        atom_sizes: category counts of the atom features.
-        bond_sizes: category counts of the bond features.
-        hidden_size: atom state width.
-        num_layers: message-passing layers.
-        dropout: dropout after each layer.
+        atoms: embeds the atom codes as atom states ``message_passing.hidden_size`` wide.
+        message_passing: updates the atom states over the bonds.
+        readout: pools the atom states into one vector per molecule.
         latent_size: latent dimensions.
     """
 
     def __init__(
         self,
-        atom_sizes: tuple[int, ...],
-        bond_sizes: tuple[int, ...],
-        hidden_size: int,
-        num_layers: int,
-        dropout: float,
+        atoms: CategoricalEmbedding,
+        message_passing: GINEStack,
+        readout: SumMeanReadout,
         latent_size: int,
     ) -> None:
         super().__init__()
-        self.atoms = CategoricalEmbedding(atom_sizes, hidden_size)
-        self.bonds = nn.ModuleList(
-            CategoricalEmbedding(bond_sizes, hidden_size) for _ in range(num_layers)
-        )
-        self.convs = nn.ModuleList(
-            GINEConv(
-                nn.Sequential(
-                    nn.Linear(hidden_size, hidden_size),
-                    nn.ReLU(),
-                    nn.Linear(hidden_size, hidden_size),
-                ),
-                train_eps=True,
-            )
-            for _ in range(num_layers)
-        )
-        self.norms = nn.ModuleList(nn.BatchNorm1d(hidden_size) for _ in range(num_layers))
-        self.dropout = nn.Dropout(dropout)
+        hidden_size = message_passing.hidden_size
+        pooled_size = readout.output_size(hidden_size)
+        self.atoms = atoms
+        self.message_passing = message_passing
+        self.readout = readout
         self.head = nn.Sequential(
-            nn.BatchNorm1d(2 * hidden_size),  # the sum pool grows with molecule size
-            nn.Linear(2 * hidden_size, hidden_size),
+            nn.BatchNorm1d(pooled_size),
+            nn.Linear(pooled_size, hidden_size),
             nn.ReLU(),
             nn.Linear(hidden_size, 2 * latent_size),
         )
+        self.register_load_state_dict_pre_hook(_nest_legacy_message_passing)
 
     def forward(self, batch: VAEBatch) -> tuple[torch.Tensor, torch.Tensor]:
         """``(mean, log_variance)``, each ``(batch, latent)``, of a :class:`VAEBatch`."""
         graphs = batch.graphs
         if graphs is None:
             raise ValueError("the graph encoder needs batches with graphs")
-        x = self.atoms(graphs.atoms)
-        for conv, bonds, norm in zip(self.convs, self.bonds, self.norms, strict=True):
-            update = conv(x, graphs.edge_index, bonds(graphs.bonds))
-            x = x + self.dropout(torch.relu(norm(update)))
-        size = graphs.num_graphs
-        pooled = torch.cat(
-            [
-                global_add_pool(x, graphs.batch, size=size),
-                global_mean_pool(x, graphs.batch, size=size),
-            ],
-            dim=-1,
-        )
+        x = self.message_passing(self.atoms(graphs.atoms), graphs.edge_index, graphs.bonds)
+        pooled = self.readout(x, graphs.batch, graphs.num_graphs)
         mean, log_var = self.head(pooled).chunk(2, dim=-1)
         return mean, log_var
+
+
+# Before the GINE layers became molgen.nn.GINEStack (the encoder's ``message_passing``), the
+# encoder held them itself, so checkpoints of that time name them without that prefix.
+_LEGACY_MESSAGE_PASSING = ("bonds.", "convs.", "norms.")
+
+
+def _nest_legacy_message_passing(
+    module: nn.Module, state_dict: dict[str, torch.Tensor], prefix: str, *args: object
+) -> None:
+    """Load-state-dict pre-hook: rename a legacy checkpoint's ``<prefix>bonds.*``,
+    ``convs.*`` and ``norms.*`` entries to ``<prefix>message_passing.*`` (in place)."""
+    for key in [key for key in state_dict if key.startswith(prefix)]:
+        local = key[len(prefix) :]
+        if local.startswith(_LEGACY_MESSAGE_PASSING):
+            state_dict[f"{prefix}message_passing.{local}"] = state_dict.pop(key)

@@ -19,13 +19,14 @@ from torch import nn
 
 from molgen.chem.graph import ATOM_FEATURE_SIZES, BOND_FEATURE_SIZES, GraphCodes, graph_codes
 from molgen.data.batching import sorted_batches
-from molgen.models.registry import register_model
+from molgen.models.families import register_family
 from molgen.models.token_generator import TokenGenerator, evaluating
 from molgen.models.vae.config import VAEConfig
 from molgen.models.vae.encoders import GraphEncoder, SmilesEncoder
 from molgen.models.vae.graph_batch import VAEBatch, VAEItem, collate_items
 from molgen.models.vae.latent import LatentSpaceMixin
 from molgen.models.vae.model import VAE, gaussian_kl
+from molgen.nn import CategoricalEmbedding, GINEStack, SumMeanReadout
 from molgen.utils.parallel import chunked, parallel_map
 
 __all__ = ["VAEGenerator"]
@@ -42,7 +43,7 @@ def _graph_chunk(smiles: Sequence[str]) -> list[GraphCodes | None]:
     return [graph_codes(s) for s in smiles]
 
 
-@register_model("vae", VAEConfig)
+@register_family("vae", VAEConfig)
 class VAEGenerator(LatentSpaceMixin, TokenGenerator):
     """A variational autoencoder of SMILES with a SMILES (GRU) or graph (GNN) encoder.
 
@@ -76,11 +77,9 @@ class VAEGenerator(LatentSpaceMixin, TokenGenerator):
             )
         else:
             encoder = GraphEncoder(
-                ATOM_FEATURE_SIZES,
-                BOND_FEATURE_SIZES,
-                cfg.gnn_hidden_size,
-                cfg.gnn_layers,
-                cfg.dropout,
+                CategoricalEmbedding(ATOM_FEATURE_SIZES, cfg.gnn_hidden_size),
+                GINEStack(cfg.gnn_hidden_size, BOND_FEATURE_SIZES, cfg.gnn_layers, cfg.dropout),
+                SumMeanReadout(),
                 cfg.latent_size,
             )
         return VAE(

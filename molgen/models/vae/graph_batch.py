@@ -1,9 +1,8 @@
 """Training items and batches of the VAE: token ids plus, for the graph encoder, a graph.
 
 :meth:`VAEGenerator.prepare` keeps one :class:`VAEItem` per molecule (small numpy arrays,
-no torch objects); :func:`collate_items` concatenates a batch of them into device tensors:
-atom and bond category codes, a two-way edge index with per-molecule offsets and the batch
-vector that torch_geometric's pooling functions expect.
+no torch objects); :func:`collate_items` pads their tokens into a device tensor and batches
+their graphs with :func:`molgen.nn.graph_batch.collate_graphs`.
 """
 
 from __future__ import annotations
@@ -15,8 +14,9 @@ import numpy as np
 import torch
 
 from molgen.chem.graph import GraphCodes
+from molgen.nn.graph_batch import GraphBatch, collate_graphs
 
-__all__ = ["GraphBatch", "VAEBatch", "VAEItem", "collate_graphs", "collate_items"]
+__all__ = ["VAEBatch", "VAEItem", "collate_items"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,25 +34,6 @@ class VAEItem:
 
 
 @dataclass(frozen=True, slots=True)
-class GraphBatch:
-    """Several molecular graphs as one disconnected graph, on a device.
-
-    Attributes:
-        atoms: ``(n_atoms, n_atom_features)`` int64 category codes.
-        edge_index: ``(2, n_edges)`` int64, each bond in both directions.
-        bonds: ``(n_edges, n_bond_features)`` int64 category codes.
-        batch: ``(n_atoms,)`` int64 molecule index of each atom.
-        num_graphs: number of molecules.
-    """
-
-    atoms: torch.Tensor
-    edge_index: torch.Tensor
-    bonds: torch.Tensor
-    batch: torch.Tensor
-    num_graphs: int
-
-
-@dataclass(frozen=True, slots=True)
 class VAEBatch:
     """A padded token batch, its lengths (on the CPU, for packing) and optional graphs."""
 
@@ -62,33 +43,6 @@ class VAEBatch:
 
     def __len__(self) -> int:
         return self.tokens.shape[0]
-
-
-def collate_graphs(graphs: Sequence[GraphCodes], device: torch.device) -> GraphBatch:
-    """Concatenate compact graphs into one :class:`GraphBatch` on ``device``.
-
-    Args:
-        graphs: the molecules' :class:`~molgen.chem.graph.GraphCodes`.
-        device: where the tensors go.
-    """
-    n_atoms = np.fromiter((len(g.atoms) for g in graphs), np.int64, len(graphs))
-    n_bonds = np.fromiter((len(g.bonds) for g in graphs), np.int64, len(graphs))
-    offsets = np.repeat(np.cumsum(n_atoms) - n_atoms, n_bonds)
-    bonds = np.concatenate([g.bonds for g in graphs]).astype(np.int64)
-    begin, end = bonds[:, 0] + offsets, bonds[:, 1] + offsets
-    edge_index = np.stack([np.concatenate([begin, end]), np.concatenate([end, begin])])
-    codes = np.concatenate([bonds[:, 2:], bonds[:, 2:]])
-
-    def move(array: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(array)).to(device, non_blocking=True)
-
-    return GraphBatch(
-        atoms=move(np.concatenate([g.atoms for g in graphs]).astype(np.int64)),
-        edge_index=move(edge_index),
-        bonds=move(codes),
-        batch=move(np.repeat(np.arange(len(graphs)), n_atoms)),
-        num_graphs=len(graphs),
-    )
 
 
 def collate_items(items: Sequence[VAEItem], pad_id: int, device: torch.device) -> VAEBatch:

@@ -17,7 +17,7 @@ from molgen.models.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
-from molgen.models.registry import generator_class
+from molgen.models.families import generator_class
 from molgen.utils.errors import InputError
 
 CONFIG = CharRNNConfig(embedding_dim=8, hidden_size=16, num_layers=2)

@@ -148,7 +148,11 @@ def test_training_through_the_trainer_resumes(
     logged: list[dict[str, float]] = []
     gan = make_gan(smiles, vae_checkpoint)
     first = gan.fit(
-        smiles[:48], smiles[48:], config, tmp_path, log_metrics=lambda m, s: logged.append(m)
+        smiles[:48],
+        smiles[48:],
+        Trainer(config),
+        tmp_path,
+        log_metrics=lambda m, s: logged.append(m),
     )
     assert first.epochs == 2 and np.isfinite(first.best_val_loss)
     assert any("monitor_uniqueness" in m for m in logged)

@@ -14,9 +14,10 @@ from pydantic import ValidationError
 from molgen.data.tokenizer import SPECIAL_TOKENS, Vocabulary, tokenize
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
-from molgen.models.registry import generator_class
+from molgen.models.families import generator_class
 from molgen.models.transformer import TransformerConfig, TransformerGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 from molgen.utils.errors import InputError
 
 CONFIG = TransformerConfig(d_model=32, n_layers=2, n_heads=4, ff_mult=2, dropout=0.1, max_length=64)
@@ -201,11 +202,13 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(
     )
     train, valid = smiles[:100], smiles[100:150]
     straight = make(smiles)
-    reference = straight.fit(train, valid, config, tmp_path / "a")
+    reference = straight.fit(train, valid, Trainer(config), tmp_path / "a")
     with pytest.raises(KeyboardInterrupt):  # dies during epoch 3, after epoch 2's checkpoint
-        make(smiles).fit(train, valid, config, tmp_path / "b", log_metrics=StopAt(10))
+        make(smiles).fit(train, valid, Trainer(config), tmp_path / "b", log_metrics=StopAt(10))
     resumed_model, log = make(smiles), StopAt()
-    resumed = resumed_model.fit(train, valid, config, tmp_path / "b", resume=True, log_metrics=log)
+    resumed = resumed_model.fit(
+        train, valid, Trainer(config), tmp_path / "b", resume=True, log_metrics=log
+    )
     assert log.steps[0] == 9  # continues at epoch 3's first step
     assert (resumed.epochs, resumed.steps) == (reference.epochs, reference.steps) == (3, 12)
     assert resumed.best_val_loss == pytest.approx(reference.best_val_loss, abs=1e-6)

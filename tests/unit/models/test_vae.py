@@ -13,9 +13,11 @@ from pydantic import ValidationError
 from molgen.data.tokenizer import SPECIAL_TOKENS, Vocabulary
 from molgen.models.base import Generator
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
-from molgen.models.registry import generator_class
+from molgen.models.checkpoint import read_checkpoint, write_checkpoint
+from molgen.models.families import generator_class
 from molgen.models.vae import VAEConfig, VAEGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 from molgen.utils.errors import InputError
 
 SIZES = dict(
@@ -137,6 +139,34 @@ def test_save_load_round_trip(generator: VAEGenerator, tmp_path: Path) -> None:
     assert loaded.sample(8, seed=1, max_length=20) == generator.sample(8, seed=1, max_length=20)
 
 
+def test_graph_checkpoints_from_before_molgen_nn_still_load(
+    smiles: list[str], tmp_path: Path
+) -> None:
+    """Until the GINE layers became ``molgen.nn.GINEStack``, the graph encoder held them
+    itself: checkpoints of that time name them ``encoder.bonds.*``, ``encoder.convs.*`` and
+    ``encoder.norms.*``, without ``message_passing.``, in a VAE or inside a LatentGAN."""
+    torch.manual_seed(0)
+    config = VAEConfig(encoder="graph", **SIZES)
+    generator = VAEGenerator(config, Vocabulary.build(smiles).to_list(), device="cpu")
+    generator.save(tmp_path / "vae.pt")
+    checkpoint = read_checkpoint(tmp_path / "vae.pt")
+    legacy = {
+        key.replace("encoder.message_passing.", "encoder."): value
+        for key, value in checkpoint["state_dict"].items()
+    }
+    assert {"encoder.bonds.1.embedding.weight", "encoder.convs.0.eps"} <= set(legacy)
+    assert "encoder.norms.1.running_var" in legacy
+    write_checkpoint({**checkpoint, "state_dict": legacy}, tmp_path / "legacy.pt")
+    loaded = VAEGenerator.load(tmp_path / "legacy.pt", device="cpu")
+    torch.testing.assert_close(loaded.encode(smiles[:6]), generator.encode(smiles[:6]))
+
+    fresh = VAEGenerator(config, loaded.vocabulary.to_list(), device="cpu")
+    nested = torch.nn.ModuleDict({"vae": fresh.module})
+    nested.load_state_dict({f"vae.{key}": value for key, value in legacy.items()})
+    for key, value in generator.module.state_dict().items():
+        torch.testing.assert_close(nested["vae"].state_dict()[key], value, msg=key)
+
+
 def test_load_refuses_a_char_rnn_checkpoint(smiles: list[str], tmp_path: Path) -> None:
     path = tmp_path / "rnn.pt"
     config = CharRNNConfig(embedding_dim=4, hidden_size=8, num_layers=1)
@@ -155,10 +185,14 @@ def test_training_resumes_through_the_trainer(
 
     logged: list[dict[str, float]] = []
     first = generator.fit(
-        smiles[:48], smiles[48:], config(1), tmp_path, log_metrics=lambda m, s: logged.append(m)
+        smiles[:48],
+        smiles[48:],
+        Trainer(config(1)),
+        tmp_path,
+        log_metrics=lambda m, s: logged.append(m),
     )
     assert first.epochs == 1 and np.isfinite(first.best_val_loss)
     assert {"kl", "active_units", "active_units_fraction"} <= set(logged[-1])
     again = VAEGenerator(generator.config, generator.vocabulary.to_list(), device="cpu")
-    more = again.fit(smiles[:48], smiles[48:], config(2), tmp_path, resume=True)
+    more = again.fit(smiles[:48], smiles[48:], Trainer(config(2)), tmp_path, resume=True)
     assert (more.epochs, more.steps) == (2, 2 * first.steps)

@@ -28,7 +28,8 @@ def make(smiles: list[str], config: CharRNNConfig = SMALL, device: str = "cpu"):
     return CharRNNGenerator(config, Vocabulary.build(smiles).to_list(), device=device)
 
 
-def train_config(**overrides) -> TrainConfig:
+def trainer(**overrides) -> Trainer:
+    """The shared trainer with small settings, ``overrides`` replacing some of them."""
     values = {
         "batch_size": 16,
         "lr": 5e-3,
@@ -37,7 +38,7 @@ def train_config(**overrides) -> TrainConfig:
         "progress_bar": False,
         "log_every_steps": 2,
     }
-    return TrainConfig(**{**values, **overrides})
+    return Trainer(TrainConfig(**{**values, **overrides}))
 
 
 class Recorder:
@@ -58,8 +59,8 @@ class Recorder:
 
 def test_loss_falls_and_metrics_are_logged(smiles: list[str], tmp_path: Path, device: str) -> None:
     log = Recorder()
-    config = train_config(max_epochs=4, device=device)
-    result = make(smiles).fit(smiles[:100], smiles[100:150], config, tmp_path, log_metrics=log)
+    loop = trainer(max_epochs=4, device=device)
+    result = make(smiles).fit(smiles[:100], smiles[100:150], loop, tmp_path, log_metrics=log)
     assert result.stopped_because == "max_epochs"
     assert result.epochs == 4 and result.steps == 4 * 7
     assert result.tokens_per_second > 0
@@ -76,10 +77,10 @@ def test_loss_falls_and_metrics_are_logged(smiles: list[str], tmp_path: Path, de
 
 
 def test_early_stopping_keeps_the_best_weights(smiles: list[str], tmp_path: Path) -> None:
-    config = train_config(batch_size=8, lr=2e-2, max_epochs=40, lr_schedule="constant", patience=2)
+    loop = trainer(batch_size=8, lr=2e-2, max_epochs=40, lr_schedule="constant", patience=2)
     model = make(smiles, CharRNNConfig(embedding_dim=16, hidden_size=64, num_layers=1))
     log = Recorder()
-    result = model.fit(smiles[:24], smiles[100:124], config, tmp_path, log_metrics=log)
+    result = model.fit(smiles[:24], smiles[100:124], loop, tmp_path, log_metrics=log)
     assert result.stopped_because == "early_stopping"
     val = log.values("val_loss")
     assert result.epochs == len(val) < 40
@@ -109,17 +110,17 @@ def test_wall_clock_budget_is_respected(
     from molgen.training import trainer as trainer_module
 
     monkeypatch.setattr(trainer_module, "clock", SteppingClock())
-    config = train_config(max_epochs=10_000, max_minutes=0.02)
-    result = make(smiles).fit(smiles[:100], smiles[100:150], config, tmp_path)
+    loop = trainer(max_epochs=10_000, max_minutes=0.02)
+    result = make(smiles).fit(smiles[:100], smiles[100:150], loop, tmp_path)
     assert result.stopped_because == "max_minutes"
     assert 1.2 <= result.seconds < 1.5  # the budget, plus at most one step's readings
     assert 1 < result.epochs < 10_000
     assert read_checkpoint(result.checkpoint)["trainer_state"]["progress"]["global_step"] == (
         result.steps
     )
-    again = make(smiles).fit(smiles[:100], smiles[100:150], config, tmp_path, resume=True)
+    again = make(smiles).fit(smiles[:100], smiles[100:150], loop, tmp_path, resume=True)
     assert (again.steps, again.stopped_because) == (result.steps, "max_minutes")
-    longer = train_config(max_epochs=10_000, max_minutes=0.03)
+    longer = trainer(max_epochs=10_000, max_minutes=0.03)
     extended = make(smiles).fit(smiles[:100], smiles[100:150], longer, tmp_path, resume=True)
     assert extended.steps > result.steps and 1.8 <= extended.seconds < 2.1
 
@@ -127,17 +128,17 @@ def test_wall_clock_budget_is_respected(
 def test_resume_after_a_kill_matches_an_uninterrupted_run(
     smiles: list[str], tmp_path: Path
 ) -> None:
-    config = train_config(max_epochs=3, lr_schedule="constant", log_every_steps=1)
+    loop = trainer(max_epochs=3, lr_schedule="constant", log_every_steps=1)
     train, valid = smiles[:100], smiles[100:150]
     straight = make(smiles)
-    reference = straight.fit(train, valid, config, tmp_path / "a")
+    reference = straight.fit(train, valid, loop, tmp_path / "a")
 
     killed = make(smiles)
     with pytest.raises(KeyboardInterrupt):  # dies during epoch 3, after epoch 2's checkpoint
-        killed.fit(train, valid, config, tmp_path / "b", log_metrics=Recorder(stop_at_step=17))
+        killed.fit(train, valid, loop, tmp_path / "b", log_metrics=Recorder(stop_at_step=17))
     resumed_model = make(smiles)
     log = Recorder()
-    resumed = resumed_model.fit(train, valid, config, tmp_path / "b", resume=True, log_metrics=log)
+    resumed = resumed_model.fit(train, valid, loop, tmp_path / "b", resume=True, log_metrics=log)
     assert log.calls[0][1] == 15  # continues at epoch 3's first step
     assert (resumed.epochs, resumed.steps) == (reference.epochs, reference.steps) == (3, 21)
     assert resumed.best_val_loss == pytest.approx(reference.best_val_loss, abs=1e-6)
@@ -147,25 +148,25 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(
 
 def test_resume_extends_a_finished_run(smiles: list[str], tmp_path: Path) -> None:
     train, valid = smiles[:100], smiles[100:150]
-    first = make(smiles).fit(train, valid, train_config(max_epochs=1), tmp_path)
+    first = make(smiles).fit(train, valid, trainer(max_epochs=1), tmp_path)
     assert (first.epochs, first.steps) == (1, 7)
-    again = make(smiles).fit(train, valid, train_config(max_epochs=1), tmp_path, resume=True)
+    again = make(smiles).fit(train, valid, trainer(max_epochs=1), tmp_path, resume=True)
     assert (again.epochs, again.steps, again.stopped_because) == (1, 7, "max_epochs")
-    more = make(smiles).fit(train, valid, train_config(max_epochs=2), tmp_path, resume=True)
+    more = make(smiles).fit(train, valid, trainer(max_epochs=2), tmp_path, resume=True)
     assert (more.epochs, more.steps) == (2, 14)
     assert more.seconds > first.seconds
 
 
 def test_resume_refuses_another_model_or_data(smiles: list[str], tmp_path: Path) -> None:
     train, valid = smiles[:100], smiles[100:150]
-    make(smiles).fit(train, valid, train_config(max_epochs=1), tmp_path, data_hash="h1")
+    make(smiles).fit(train, valid, trainer(max_epochs=1), tmp_path, data_hash="h1")
     bigger = make(smiles, CharRNNConfig(embedding_dim=16, hidden_size=64, num_layers=2))
     with pytest.raises(InputError, match="different model config"):
-        bigger.fit(train, valid, train_config(), tmp_path, resume=True, data_hash="h1")
+        bigger.fit(train, valid, trainer(), tmp_path, resume=True, data_hash="h1")
     with pytest.raises(InputError, match="different data"):
-        make(smiles).fit(train, valid, train_config(), tmp_path, resume=True, data_hash="h2")
+        make(smiles).fit(train, valid, trainer(), tmp_path, resume=True, data_hash="h2")
 
 
 def test_empty_inputs_are_rejected(smiles: list[str], tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one"):
-        Trainer(train_config()).fit(make(smiles), smiles[:10], [], tmp_path)
+        trainer().fit(make(smiles), smiles[:10], [], tmp_path)

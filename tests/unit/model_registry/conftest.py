@@ -10,6 +10,7 @@ import pytest
 
 from molgen.models.char_rnn import CharRNNConfig, CharRNNGenerator
 from molgen.training.config import TrainConfig
+from molgen.training.trainer import Trainer
 
 SMILES = [
     "CCO",
@@ -32,7 +33,7 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     train = TrainConfig(
         batch_size=4, max_epochs=2, warmup_steps=0, progress_bar=False, device="cpu"
     )
-    result = generator.fit(SMILES[:6], SMILES[6:], train, out)
+    result = generator.fit(SMILES[:6], SMILES[6:], Trainer(train), out)
     checkpoint = out / "checkpoint.pt"
     checkpoint.write_bytes(Path(result.best_checkpoint).read_bytes())
     return checkpoint

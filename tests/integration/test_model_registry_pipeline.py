@@ -16,8 +16,8 @@ from mlflow.tracking import MlflowClient
 from flows.pipeline import pipeline
 from molgen.cli.main import main
 from molgen.evaluation.config import EvaluateConfig
-from molgen.registry.config import RegistryConfig
-from molgen.registry.resolve import load_generator_from_uri
+from molgen.model_registry.config import RegistryConfig
+from molgen.model_registry.resolve import load_generator_from_uri
 from tests.pipeline_configs import DATA, tiny_config
 
 pytestmark = pytest.mark.slow

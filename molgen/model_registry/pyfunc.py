@@ -2,7 +2,7 @@
 
 The model's only artifact is the generator's self-describing checkpoint, loaded with
 ``torch.load(weights_only=True)`` by :func:`molgen.models.loading.load_generator`; no Python
-object is pickled (the model is logged from code, :mod:`molgen.registry.pyfunc_model`).
+object is pickled (the model is logged from code, :mod:`molgen.model_registry.pyfunc_model`).
 
 Input: a DataFrame with ``n`` (how many molecules) and, optionally, ``seed`` and
 ``temperature``; each row is one request. Output: one row per generated molecule, in

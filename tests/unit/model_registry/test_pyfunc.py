@@ -16,9 +16,9 @@ from mlflow.models import Model
 
 import molgen
 from molgen.chem.mol import canonical_smiles
+from molgen.model_registry.pyfunc import SIGNATURE, log_generator_model, sample_request
+from molgen.model_registry.resolve import load_generator_from_uri
 from molgen.models.loading import load_generator
-from molgen.registry.pyfunc import SIGNATURE, log_generator_model, sample_request
-from molgen.registry.resolve import load_generator_from_uri
 from molgen.sampling.config import SampleConfig
 from molgen.tracking import configure_tracking, resolve_model_path
 from molgen.utils.errors import InputError

@@ -10,8 +10,8 @@ from prefect import flow, get_run_logger, task
 
 from flows.tracking import tracked_stage
 from molgen.config import PipelineConfig
-from molgen.registry.champion import register_family_model
-from molgen.registry.config import RegistryConfig
+from molgen.model_registry.champion import register_model_version
+from molgen.model_registry.config import RegistryConfig
 from molgen.tracking import log_metrics
 
 __all__ = ["register_flow"]
@@ -26,7 +26,7 @@ def register_task(
     tags: dict[str, str],
 ) -> dict[str, Any]:
     """Register one family's model; the champion alias moves only to a better one."""
-    return register_family_model(model_uri, label, metrics, registry, tags)
+    return register_model_version(model_uri, label, metrics, registry, tags)
 
 
 @flow(name="register")

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from mlflow.models import set_model
 
-from molgen.registry.pyfunc import GeneratorModel
+from molgen.model_registry.pyfunc import GeneratorModel
 
 set_model(GeneratorModel())

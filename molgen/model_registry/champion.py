@@ -18,10 +18,10 @@ from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
-from molgen.registry.config import RegistryConfig
+from molgen.model_registry.config import RegistryConfig
 from molgen.utils.errors import MolgenError, first_line
 
-__all__ = ["beats", "check_registry", "metric_tag", "register_family_model"]
+__all__ = ["beats", "check_registry", "metric_tag", "register_model_version"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _holder(client: MlflowClient, name: str, alias: str) -> ModelVersion | None:
     return client.get_model_version(name, version) if version is not None else None
 
 
-def register_family_model(
+def register_model_version(
     model_uri: str,
     name: str,
     metrics: Mapping[str, Any],

@@ -10,9 +10,9 @@ import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
-from molgen.registry.champion import beats, check_registry, metric_tag, register_family_model
-from molgen.registry.config import RegistryConfig
-from molgen.registry.pyfunc import log_generator_model
+from molgen.model_registry.champion import beats, check_registry, metric_tag, register_model_version
+from molgen.model_registry.config import RegistryConfig
+from molgen.model_registry.pyfunc import log_generator_model
 from molgen.tracking import configure_tracking, resolve_model_path
 from molgen.utils.errors import MolgenError
 
@@ -45,22 +45,22 @@ def test_alias_moves_only_to_a_better_model(model_uris, tiny_checkpoint):
     client = MlflowClient()
     check_registry()
 
-    first = register_family_model(
+    first = register_model_version(
         model_uris[0], "tiny", {"FCD/Test": 2.0, "validity": 0.5}, config, {"molgen.out": "a"}
     )
     assert first["promoted"] and first["previous"] is None
     assert first["version"] == first["champion"] == 1
     assert first["model_uri"] == "models:/tiny/1"
 
-    worse = register_family_model(model_uris[1], "tiny", {"FCD/Test": 3.0}, config)
+    worse = register_model_version(model_uris[1], "tiny", {"FCD/Test": 3.0}, config)
     assert (worse["version"], worse["promoted"], worse["champion"]) == (2, False, 1)
     assert worse["previous"] == {"version": 1, "value": 2.0}
 
-    better = register_family_model(
+    better = register_model_version(
         model_uris[2], "tiny", {"FCD/Test": 1.5, "unique@1000": 1.0}, config
     )
     assert (better["version"], better["promoted"], better["champion"]) == (3, True, 3)
-    undefined = register_family_model(model_uris[3], "tiny", {"FCD/Test": None}, config)
+    undefined = register_model_version(model_uris[3], "tiny", {"FCD/Test": None}, config)
     assert not undefined["promoted"] and undefined["champion"] == 3
 
     champion = client.get_model_version_by_alias("tiny", "champion")
@@ -77,9 +77,9 @@ def test_alias_moves_only_to_a_better_model(model_uris, tiny_checkpoint):
 
 def test_higher_is_better_metrics_and_another_alias(model_uris):
     config = RegistryConfig(enabled=True, metric="validity", alias="best_validity")
-    low = register_family_model(model_uris[0], "tiny_max", {"validity": 0.4}, config)
-    high = register_family_model(model_uris[1], "tiny_max", {"validity": 0.6}, config)
-    lower = register_family_model(model_uris[2], "tiny_max", {"validity": 0.5}, config)
+    low = register_model_version(model_uris[0], "tiny_max", {"validity": 0.4}, config)
+    high = register_model_version(model_uris[1], "tiny_max", {"validity": 0.6}, config)
+    lower = register_model_version(model_uris[2], "tiny_max", {"validity": 0.5}, config)
     assert [low["promoted"], high["promoted"], lower["promoted"]] == [True, True, False]
     assert MlflowClient().get_registered_model("tiny_max").aliases == {"best_validity": 2}
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.evaluation.evaluate import METRIC_NAMES
-from molgen.registry.config import EVALUATION_METRICS, METRIC_MODES, RegistryConfig
+from molgen.model_registry.config import EVALUATION_METRICS, METRIC_MODES, RegistryConfig
 from molgen.utils.errors import ConfigError
 
 CONFIGS = Path(__file__).resolve().parents[3] / "configs"
