@@ -44,8 +44,11 @@ class StoreFixture:
 def with_objective_scores(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with a plugin objective's columns (the scored-table contract): ``fit_raw``
     (a tenth of the molecule's heavy-atom-free MW proxy: ``mw / 100``, rounded) and
-    ``fit_desirability`` (QED to two decimals), so stored-score queries have known answers."""
-    return table.assign(
+    ``fit_desirability`` (QED to two decimals), so stored-score queries have known answers.
+    The default objective's component columns go: a plugin objective writes its own."""
+    from tests.unit.store.ingest_data import without_default_components
+
+    return without_default_components(table).assign(
         fit_raw=(table["mw"].astype(float) / 100).round(1),
         fit_desirability=table["qed"].astype(float).round(2),
     )

@@ -134,8 +134,17 @@ def _repeats_a_property(frame: pd.DataFrame, name: str) -> bool:
     if base == name or base not in MOLECULE_COLUMNS or base not in frame.columns:
         return False
     raw = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
-    stored = pd.to_numeric(frame[base].astype("Float64"), errors="coerce")
-    return bool(np.array_equal(raw, stored.to_numpy(dtype=float, na_value=np.nan), equal_nan=True))
+    values = frame[base]
+    try:
+        stored = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        compared = np.ones(len(frame), dtype=bool)
+    except (TypeError, ValueError):  # text, as read from a CSV file
+        flags = pd.Series(_bools(values, None), index=values.index, dtype="Float64")
+        coerced = pd.to_numeric(values, errors="coerce").astype("Float64").fillna(flags)
+        stored = coerced.to_numpy(dtype=float, na_value=np.nan)
+        # Text that is neither a number nor a flag: a property row that is rejected anyway.
+        compared = ~(coerced.isna() & values.notna()).to_numpy()
+    return bool(np.array_equal(raw[compared], stored[compared], equal_nan=True))
 
 
 def normalize_alerts(text: object) -> str:

@@ -129,6 +129,9 @@ def test_rows_that_cannot_be_stored_are_rejected_with_a_reason(store: sa.Engine)
         5: "mw heavy is not a number",
     }
     assert (report.candidates_inserted, report.duplicates_skipped) == (2, 1)
+    # mw_raw still repeats mw on the rows that can be stored: only the desirabilities are kept.
+    desirabilities = [c for c in table.columns if c.endswith("_desirability")]
+    assert report.scores_inserted == 2 * len(desirabilities) > 0
     assert _balanced(report)
 
 

@@ -26,14 +26,16 @@ from molgen.store.scored import (
     read_scored_file,
 )
 from tests.store_fixtures import fresh_database
-from tests.unit.store.ingest_data import scored_moses
+from tests.unit.store.ingest_data import scored_moses, without_default_components
 
 RUN = RunInfo(run_key="run-s", mlflow_run_id="s1", name="scores", created_at=datetime(2025, 2, 3))
 
 
 def with_objective_columns(n: int) -> pd.DataFrame:
-    """A scored table as a plugin objective writes it: per component raw and desirability."""
-    table = scored_moses(n)
+    """A scored table as a plugin objective writes it: per component raw and desirability
+    (its own components in place of the default objective's). Its ``qed_raw`` repeats the
+    ``qed`` property, so the store keeps three of its columns per candidate."""
+    table = without_default_components(scored_moses(n))
     table["qed_raw"] = table["qed"]
     table["qed_desirability"] = np.linspace(0.0, 1.0, n)
     table["dock_raw"] = -np.arange(n, dtype=float)
@@ -73,20 +75,30 @@ def test_the_extra_score_rule() -> None:
     table["activity"] = np.arange(5)  # any undeclared numeric column is a score too
     table["flag"] = True  # a boolean is not
     names = extra_score_columns(table.assign(row=1, fingerprint=b"x", src_id=1.0))
-    assert names == ["qed_raw", "qed_desirability", "dock_raw", "dock_desirability", "activity"]
-    assert extra_score_columns(scored_moses(5)) == []  # today's tables have none
+    # qed_raw only repeats the stored qed property: not a score of its own.
+    assert names == ["qed_desirability", "dock_raw", "dock_desirability", "activity"]
+    assert extra_score_columns(table.assign(qed_raw=table["qed"] + 0.1))[0] == "qed_raw"
+    # The default objective's table: its desirabilities; each <prop>_raw repeats <prop>.
+    default = scored_moses(5)
+    raw = [c for c in default.columns if c.endswith("_raw")]
+    assert raw and all(default[c].astype(float).equals(default[c[:-4]].astype(float)) for c in raw)
+    assert extra_score_columns(default) == [
+        c for c in default.columns if c.endswith("_desirability")
+    ]
 
 
 def test_extra_scores_are_stored_once(engine: sa.Engine) -> None:
     table = with_objective_columns(30)
+    per_row = len(extra_score_columns(table))
+    assert per_row == 3  # qed_desirability, dock_raw, dock_desirability
     first = ingest_scores(engine, table, run=RUN, family="vae", batch_size=11,
                           objective=("docking", "2.1"))  # fmt: skip
-    assert (first.candidates_inserted, first.scores_inserted) == (30, 120)
-    assert "120 new scores" in first.summary()
+    assert (first.candidates_inserted, first.scores_inserted) == (30, 30 * per_row)
+    assert f"{30 * per_row} new scores" in first.summary()
     stored = _scores(engine)
-    assert len(stored) == 120
+    assert len(stored) == 30 * per_row
     for i, key in enumerate(table["inchikey"]):
-        assert stored[(key, "qed_raw")] == pytest.approx(table["qed"][i])
+        assert (key, "qed_raw") not in stored  # the qed property already holds it
         assert stored[(key, "qed_desirability")] == pytest.approx(table["qed_desirability"][i])
         assert stored[(key, "dock_desirability")] == 0.5
     assert stored[(table["inchikey"][3], "dock_raw")] is None
@@ -99,9 +111,10 @@ def test_extra_scores_are_stored_once(engine: sa.Engine) -> None:
     assert objectives == [("docking", "2.1")] and len(used) == 1 and None not in used
     # Another family of the same run gets its own candidates, hence its own scores.
     other = ingest_scores(engine, table.head(10), run=RUN, family="rnn")
-    assert other.scores_inserted == 40
+    assert other.scores_inserted == 10 * per_row
     with engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(Score)).scalar_one() == 160
+        count = conn.execute(sa.select(sa.func.count()).select_from(Score)).scalar_one()
+    assert count == 40 * per_row
 
 
 def test_scores_missing_from_an_earlier_ingestion_are_added(engine: sa.Engine) -> None:
@@ -110,8 +123,8 @@ def test_scores_missing_from_an_earlier_ingestion_are_added(engine: sa.Engine) -
                   family="vae")  # fmt: skip
     later = ingest_scores(engine, table, run=RUN, family="vae")
     assert (later.candidates_inserted, later.duplicates_skipped) == (0, 12)
-    assert later.scores_inserted == 24  # only the dock columns were new
-    assert len(_scores(engine)) == 48
+    assert later.scores_inserted == 12 * 2  # only the dock columns were new
+    assert len(_scores(engine)) == 12 * len(extra_score_columns(table))
 
 
 def test_a_non_number_in_a_component_column_rejects_the_row(tmp_path: Path) -> None:
@@ -120,7 +133,7 @@ def test_a_non_number_in_a_component_column_rejects_the_row(tmp_path: Path) -> N
     table.loc[2, "dock_raw"] = "n/a"
     report = ingest_scores(engine, table, run=RUN, family="vae")
     assert [(r.row, r.reason) for r in report.rejected] == [(3, "dock_raw n/a is not a number")]
-    assert report.scores_inserted == 5 * 4
+    assert report.scores_inserted == 5 * len(extra_score_columns(table))
     engine.dispose()
 
 
@@ -138,12 +151,13 @@ def test_the_objective_comes_from_the_parquet_metadata(tmp_path: Path) -> None:
     named = tmp_path / "named.parquet"
     meta = {OBJECTIVE_KEY: "kinase-mpo", OBJECTIVE_VERSION_KEY: "3"}
     _write_parquet(with_objective_columns(8), named, meta)
+    per_row = len(extra_score_columns(with_objective_columns(8)))
     assert objective_of(read_scored_file(named)) == ("kinase-mpo", "3")
     unnamed = tmp_path / "unnamed.csv"
     with_objective_columns(8).tail(4).to_csv(unnamed, index=False)
     assert objective_of(read_scored_file(unnamed)) is None
-    assert ingest_file(engine, named).scores_inserted == 32
-    assert ingest_file(engine, unnamed).scores_inserted == 16
+    assert ingest_file(engine, named).scores_inserted == 8 * per_row
+    assert ingest_file(engine, unnamed).scores_inserted == 4 * per_row
     stmt = (
         sa.select(Objective.name, Objective.version, sa.func.count())
         .select_from(Score)
@@ -152,7 +166,7 @@ def test_the_objective_comes_from_the_parquet_metadata(tmp_path: Path) -> None:
     )
     with engine.connect() as conn:
         counts = set(conn.execute(stmt).all())
-    assert counts == {("kinase-mpo", "3", 32), (None, None, 16)}
+    assert counts == {("kinase-mpo", "3", 8 * per_row), (None, None, 4 * per_row)}
     engine.dispose()
 
 
@@ -165,10 +179,48 @@ def test_run_dir_import_keeps_the_extra_scores(tmp_path: Path) -> None:
     summary = {"mlflow_run_id": "p1", "families": {"vae": {"model": "vae"}}}
     (run_dir / "summary.json").write_text(json.dumps(summary))
     (report,) = ingest_run_dir(engine, run_dir)
-    assert report.scores_inserted == 40
+    assert report.scores_inserted == 10 * len(extra_score_columns(with_objective_columns(10)))
     assert ingest_run_dir(engine, run_dir)[0].scores_inserted == 0
     with engine.connect() as conn:
         assert conn.execute(sa.select(Objective.name, Objective.version)).all() == [
             ("default", "1")
         ]
+    engine.dispose()
+
+
+def test_a_default_objective_table_stores_its_desirabilities_only(engine: sa.Engine) -> None:
+    """``score_smiles`` with the default objective writes ``<component>_raw`` and
+    ``<component>_desirability`` per component; each raw column repeats a stored property,
+    so the store keeps exactly the five desirabilities per candidate."""
+    table = scored_moses(8)
+    desirabilities = [c for c in table.columns if c.endswith("_desirability")]
+    assert len(desirabilities) == 5
+    assert table.attrs.get(OBJECTIVE_KEY) == "default"
+    report = ingest_scores(engine, table, run=RUN, family="vae", objective=objective_of(table))
+    assert (report.candidates_inserted, report.scores_inserted) == (8, 8 * 5)
+    stored = _scores(engine)
+    assert {name for _, name in stored} == set(desirabilities)
+    for i, key in enumerate(table["inchikey"]):
+        for name in desirabilities:
+            assert stored[(key, name)] == pytest.approx(table[name][i])
+    with engine.connect() as conn:
+        objectives = conn.execute(sa.select(Objective.name, Objective.version)).all()
+    assert objectives == [("default", "1")]
+
+
+def test_raw_columns_repeating_text_properties_are_recognised(tmp_path: Path) -> None:
+    """Read back from a CSV file, the default objective's table holds its flags as text
+    ("False") and may hold a property that is not a number (its row is rejected): its *_raw
+    columns still repeat the properties (this used to raise instead)."""
+    table = scored_moses(6)
+    path = tmp_path / "scores.csv"
+    table.to_csv(path, index=False)
+    frame = read_scored_file(path).astype({"pains": str, "mw": object})
+    frame.loc[2, "mw"] = "heavy"
+    desirabilities = [c for c in table.columns if c.endswith("_desirability")]
+    assert extra_score_columns(frame) == desirabilities
+    engine = open_store(str(tmp_path / "store.db"))
+    report = ingest_scores(engine, frame, run=RUN, family="vae")
+    assert [(r.row, r.reason) for r in report.rejected] == [(3, "mw heavy is not a number")]
+    assert report.scores_inserted == 5 * len(desirabilities)
     engine.dispose()

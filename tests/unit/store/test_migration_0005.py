@@ -14,6 +14,7 @@ from molgen.store import migrate
 from molgen.store.engine import open_store
 from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.schema import Candidate, Molecule, Score
+from molgen.store.scored import extra_score_columns
 from tests.store_fixtures import fresh_database
 from tests.unit.store.ingest_data import scored_moses
 
@@ -80,15 +81,18 @@ def test_0005_keeps_a_0004_store_and_stores_scores(url: str) -> None:
     assert _stored(engine) == before
 
     # The old candidates get the scores of a re-ingested table; nothing else is added.
-    table = scored_moses(15).assign(qed_raw=lambda f: f["qed"], qed_desirability=0.25)
+    # The default objective's table: its five desirabilities (each *_raw repeats a property).
+    table = scored_moses(15).assign(qed_desirability=0.25)
+    per_row = len(extra_score_columns(table))
+    assert per_row == 5
     report = ingest_scores(engine, table, run=RUN, family="vae", objective=("mpo", "1"))
-    assert (report.candidates_inserted, report.scores_inserted) == (0, 30)
+    assert (report.candidates_inserted, report.scores_inserted) == (0, 15 * per_row)
     with engine.connect() as conn:
         counts = [
             conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
             for t in (Molecule, Candidate, Score)
         ]
-    assert counts == [15, 15, 30]
+    assert counts == [15, 15, 15 * per_row]
 
     _downgrade(engine, "0004")
     assert not {"scores", "objectives"} & set(sa.inspect(engine).get_table_names())

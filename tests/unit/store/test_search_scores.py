@@ -16,13 +16,15 @@ from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.query import CandidateQuery, Range
 from molgen.store.scores import stored_score_names
 from molgen.store.search import QueryError, search
-from tests.unit.store.ingest_data import scored_moses
+from tests.unit.store.ingest_data import scored_moses, without_default_components
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):
     engine = open_store(str(tmp_path_factory.mktemp("scores") / "store.db"))
-    table = scored_moses(40)
+    # Only the fit_* scores below, so every answer is known: without the default
+    # objective's component columns (their storage is tested in test_ingest_scores).
+    table = without_default_components(scored_moses(40))
     table["fit_raw"] = np.where(np.arange(40) % 6 == 0, np.nan, np.arange(40) % 9 * 1.5)
     table["fit_desirability"] = np.arange(40) / 40
     ingest_scores(engine, table, run=RunInfo(run_key="r", created_at=datetime(2025, 3, 1)),
@@ -136,7 +138,7 @@ def test_stats_name_the_stored_scores_and_objectives(tmp_path: Path) -> None:
 
     engine = open_store(str(tmp_path / "store.db"))
     assert store_stats(engine).score_names == []
-    table = scored_moses(5).assign(fit_raw=1.0)
+    table = without_default_components(scored_moses(5)).assign(fit_raw=1.0)
     run = RunInfo(run_key="s", created_at=datetime(2025, 3, 1))
     ingest_scores(engine, table, run=run, family="a", objective=("mpo", "2"))
     ingest_scores(engine, table.assign(other_desirability=0.5), run=run, family="b")

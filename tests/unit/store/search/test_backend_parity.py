@@ -20,6 +20,7 @@ from molgen.scoring import ScoreConfig, score_smiles
 from molgen.store.engine import has_rdkit_cartridge, open_store
 from molgen.store.ingest import RunInfo, ingest_scores
 from molgen.store.query import CandidateQuery, Range
+from molgen.store.scored import extra_score_columns
 from molgen.store.search import QueryError, SearchLimits, bounded, search
 from molgen.store.search.core import Deadline
 from tests.store_fixtures import fresh_database
@@ -50,7 +51,11 @@ QUERIES: list[dict] = [
     {"scores": {"qed_desirability": {"min": 0.4}}, "sort_by": "score:dock_raw"},
     {"sort_by": "score:qed_desirability", "descending": False, "page": 2, "page_size": 20},
     {"sort_by": "score:activity", "page_size": 60},
-    {"scores": {"dock_raw": {"max": -100}}, "smarts": "c1ccccc1", "sort_by": "score:qed_raw"},
+    {
+        "scores": {"dock_raw": {"max": -100}},
+        "smarts": "c1ccccc1",
+        "sort_by": "score:mw_desirability",
+    },
     {"properties": {"qed": {"min": 0.6}}, "scores": {"qed_desirability": {"max": 0.9}}},
     {"similar_to": "CC(=O)Nc1ccc(O)cc1", "top_k": 20, "scores": {"activity": {"min": 1}}},
 ]
@@ -61,8 +66,9 @@ def scored_frame(data_dir: Path) -> pd.DataFrame:
     smiles = pd.read_csv(data_dir / "moses_300.csv")["smiles"].tolist() + SMILES
     frame = score_smiles(smiles, ScoreConfig())
     frame["novel"] = [None if i % 7 == 0 else i % 2 == 0 for i in range(len(frame))]
-    # A plugin objective's columns (the scored-table contract): raw and desirability.
-    frame["qed_raw"] = frame["qed"]
+    # The default objective's component columns (the scored-table contract: raw and
+    # desirability; the store keeps the desirabilities, each *_raw repeats a property), with
+    # ties in qed_desirability, and one more component's raw value, missing for some.
     frame["qed_desirability"] = frame["qed"].round(1)  # ties
     frame["dock_raw"] = [None if i % 5 == 0 else -float(i % 40) * 7 for i in range(len(frame))]
     return frame
@@ -129,9 +135,10 @@ def test_postgres_statements_stop_at_the_deadline(stores: tuple[sa.Engine, sa.En
 def test_postgres_refuses_what_sqlite_refuses(
     stores: tuple[sa.Engine, sa.Engine], scored_frame: pd.DataFrame
 ) -> None:
-    # The default objective's component columns, the test's plugin columns and "activity".
-    extra = [c for c in scored_frame.columns if c.endswith(("_raw", "_desirability"))]
-    stored = "stored: " + ", ".join(sorted({*extra, "activity"})) + "$"
+    # The frame's extra scores by the store's rule (no *_raw that repeats a property), and
+    # the "activity" column the imported run adds.
+    stored = "stored: " + ", ".join(sorted({*extra_score_columns(scored_frame), "activity"}))
+    stored += "$"
     for engine in stores:
         with pytest.raises(QueryError, match="smarts: invalid SMARTS"):
             search(engine, CandidateQuery(smarts="c1ccc"))
