@@ -9,7 +9,6 @@ problem is one line naming the file and the component.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +23,7 @@ from molgen.scoring.transforms import (
     Step,
     Transform,
 )
-from molgen.utils.config import StrictModel
+from molgen.utils.config import StrictModel, read_toml
 from molgen.utils.errors import ConfigError
 
 __all__ = [
@@ -166,16 +165,7 @@ def load_objective(path: str | Path) -> ObjectiveConfig:
         ConfigError: missing file, invalid TOML, or an invalid objective (one line naming
             the file and the component).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: objective file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return objective_from_dict(data, str(path))
+    return objective_from_dict(read_toml(path, "objective"), str(path))
 
 
 def resolve_objective(reference: str) -> ObjectiveConfig:

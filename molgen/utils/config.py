@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from molgen.utils.errors import ConfigError
 
-__all__ = ["StrictModel", "flatten", "format_validation_error", "load_toml"]
+__all__ = ["StrictModel", "flatten", "format_validation_error", "load_toml", "read_toml"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,21 +33,31 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     return f"{source}: " + "; ".join(parts)
 
 
+def read_toml(path: str | Path, what: str = "config") -> dict[str, Any]:
+    """The table of a TOML file.
+
+    Raises:
+        ConfigError: the file is missing (``"<path>: <what> file not found"``), is not UTF-8
+            text, or is not valid TOML; one line naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: {what} file not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
 def load_toml(path: str | Path, model: type[M]) -> M:
     """Read a TOML file and validate it as ``model``.
 
     Raises:
         ConfigError: the file is missing, is not valid TOML, or does not fit the model.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
