@@ -10,23 +10,13 @@ set -euo pipefail
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 die() { echo "chromium.sh: $*" >&2; exit 1; }
+# shellcheck source=scripts/apt-provision.sh
+. "$(dirname "$0")/apt-provision.sh"
 
 cmd_install() {
     if ! [ -x "$CHROMIUM" ]; then
-        [ "$(id -u)" = 0 ] || die "cannot provision chromium for the web page tests:" \
-            "$CHROMIUM is missing and only root can apt-get install chromium (running as $(id -un))"
-        command -v apt-get >/dev/null || die "cannot provision chromium for the web page" \
-            "tests: $CHROMIUM is missing and there is no apt-get on this machine"
-        echo "chromium.sh: installing Debian's chromium" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        local log
-        log="$(mktemp)"
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-            chromium fonts-dejavu-core; } >"$log" 2>&1; then
-            die "cannot provision chromium for the web page tests: apt-get failed:" \
-                "$(grep -E '^(E|W):' "$log" | tail -n 1 || tail -n 1 "$log")"
-        fi
-        rm -f "$log"
+        apt_provision "chromium for the web page tests" "$CHROMIUM is missing" \
+            chromium fonts-dejavu-core
         [ -x "$CHROMIUM" ] || die "apt installed no $CHROMIUM"
     fi
     prove_chromium

@@ -24,6 +24,8 @@ REPAIR="$(cd "$(dirname "$0")/../docker/postgres" && pwd)/repair-rdkit-cartridge
 DB_NAME="molgen"
 
 die() { echo "postgres.sh: $*" >&2; exit 1; }
+# shellcheck source=scripts/apt-provision.sh
+. "$(dirname "$0")/apt-provision.sh"
 
 as_owner() {
     # Run a PostgreSQL binary as the cluster owner (the postgres user when we are root).
@@ -42,21 +44,9 @@ package_version() {
 
 cmd_install() {
     if ! [ -x "$PG_BIN/initdb" ] || ! [ -f "$CARTRIDGE" ]; then
-        [ "$(id -u)" = 0 ] || die "cannot provision PostgreSQL $PG_VERSION with the RDKit" \
-            "cartridge: $PG_BIN/initdb or $CARTRIDGE is missing and only root can apt-get" \
-            "install postgresql-$PG_VERSION postgresql-$PG_VERSION-rdkit (running as $(id -un))"
-        command -v apt-get >/dev/null || die "cannot provision PostgreSQL $PG_VERSION with the" \
-            "RDKit cartridge: $CARTRIDGE is missing and there is no apt-get on this machine"
-        echo "postgres.sh: installing postgresql-$PG_VERSION postgresql-$PG_VERSION-rdkit" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        local log
-        log="$(mktemp)"
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-            "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-rdkit"; } >"$log" 2>&1; then
-            die "cannot provision PostgreSQL $PG_VERSION with the RDKit cartridge: apt-get" \
-                "failed: $(grep -E '^(E|W):' "$log" | tail -n 1 || tail -n 1 "$log")"
-        fi
-        rm -f "$log"
+        apt_provision "PostgreSQL $PG_VERSION with the RDKit cartridge" \
+            "$PG_BIN/initdb or $CARTRIDGE is missing" \
+            "postgresql-$PG_VERSION" "postgresql-$PG_VERSION-rdkit"
         [ -f "$CARTRIDGE" ] || die "apt installed no $CARTRIDGE"
     fi
     # Debian's cartridge script needs a two-line repair on PostgreSQL >= 15.20 (see the

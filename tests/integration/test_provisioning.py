@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_SH = ROOT / "scripts" / "postgres.sh"
 CHROMIUM_SH = ROOT / "scripts" / "chromium.sh"
+APT_PROVISION = ROOT / "scripts" / "apt-provision.sh"
 REPAIR = ROOT / "docker" / "postgres" / "repair-rdkit-cartridge.sh"
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,7 @@ def unprivileged() -> Iterator[tuple[list[str], Path]]:
     and a copy of the scripts that user can read."""
     folder = Path(tempfile.mkdtemp(prefix="molgen-provision-"))  # pytest's tmp is root-only
     try:
-        for source in (POSTGRES_SH, CHROMIUM_SH, REPAIR):
+        for source in (POSTGRES_SH, CHROMIUM_SH, APT_PROVISION, REPAIR):
             target = folder / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
