@@ -1,5 +1,6 @@
 """The whole pipeline: curate, then train -> sample -> score -> evaluate for each model family,
-under one MLflow parent run, then the store stage, and an HTML report at the end."""
+under one MLflow parent run, then design (when configured), the store stage, and an HTML
+report at the end."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import mlflow
 from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
+from flows.design import design_flow
 from flows.family import family_flow
 from flows.register import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
@@ -23,7 +25,18 @@ from molgen.tracking import configure_tracking, log_config, log_metrics
 from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["pipeline", "with_earlier_families", "write_pipeline_report"]
+__all__ = ["design_prior", "pipeline", "with_earlier_families", "write_pipeline_report"]
+
+
+def design_prior(config: PipelineConfig, out_dir: str | Path) -> str:
+    """The design stage's prior: the one ``[design]`` names, else the checkpoint of the
+    pipeline's first autoregressive family."""
+    assert config.design is not None
+    if config.design.prior:
+        return config.design.prior
+    family = config.design_family()
+    assert family is not None  # PipelineConfig validates that there is one
+    return str(RunLayout(Path(out_dir)).family(family.label).checkpoint)
 
 
 def with_earlier_families(
@@ -100,6 +113,14 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             done.append(family)
         for label, result in families.items():
             log_metrics({f"{label}/{key}": value for key, value in result["metrics"].items()})
+        designed = None
+        if config.design is not None:
+            designed = design_flow(
+                config, design_prior(config, out_dir), str(layout.design.root), resume=True,
+                train_data=data, store_run=pipeline_run(parent, out_dir),
+                parent_run_id=parent_id,
+            )  # fmt: skip
+            log_metrics({f"design/{k}": v for k, v in designed.items() if k.startswith("top")})
         stored = store_flow(
             config,
             pipeline_run(parent, out_dir),
@@ -118,6 +139,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "curate": {k: curated.get(k) for k in ("input", "kept", "rejected", "seconds")},
             "metrics": {label: result["metrics"] for label, result in families.items()},
             "families": families,
+            "design": designed,
             "store": stored,
             "registry": registered,
             "outputs": {k: str(v) for k, v in layout.outputs().items()},

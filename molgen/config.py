@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from molgen.data.config import CurateConfig
+from molgen.design.config import DesignConfig
 from molgen.evaluation.config import EvaluateConfig
 from molgen.model_registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.models.base import ModelConfig
-from molgen.models.families import family_config_class
+from molgen.models.families import autoregressive_families, family_config_class
 from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
@@ -24,6 +25,7 @@ from molgen.utils.scaleout import DaskConfig
 
 __all__ = [
     "DaskConfig",
+    "DesignConfig",
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
@@ -117,6 +119,11 @@ class PipelineConfig(StrictModel):
     sample: SampleConfig = Field(default_factory=SampleConfig)
     score: ScoreConfig = Field(default_factory=ScoreConfig)
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
+    design: DesignConfig | None = Field(
+        default=None,
+        description="Goal-directed design after training (REINVENT-style learning toward "
+        "objectives); without this section the stage does not run.",
+    )
     store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
@@ -165,6 +172,20 @@ class PipelineConfig(StrictModel):
                 "disabled; enable [evaluate] or pick a headline metric (validity, ...)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _design_has_a_prior(self) -> PipelineConfig:
+        if self.design is not None and not self.design.prior and self.design_family() is None:
+            raise ValueError(
+                "[design] needs a prior: name one (prior = PATH or models:/ URI) or train an "
+                f"autoregressive family ({', '.join(autoregressive_families())})"
+            )
+        return self
+
+    def design_family(self) -> FamilyConfig | None:
+        """The first family that can be a design prior (autoregressive), if any."""
+        qualified = set(autoregressive_families())
+        return next((f for f in self.family_configs() if f.model.name in qualified), None)
 
     def family_configs(self) -> list[FamilyConfig]:
         """The families this pipeline trains: ``families``, or the one ``model``."""

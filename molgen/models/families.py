@@ -19,6 +19,7 @@ from molgen.utils.errors import ConfigError
 
 __all__ = [
     "FamilyDependency",
+    "autoregressive_families",
     "create_generator",
     "families_containing",
     "family_config_class",
@@ -127,6 +128,15 @@ def known_families() -> list[str]:
     """Names of every registered family, sorted."""
     _ensure_builtin_families()
     return sorted(_FAMILIES)
+
+
+def autoregressive_families() -> list[str]:
+    """Names of the families with an exact, differentiable likelihood (SMILES language
+    models), which goal-directed design can fine-tune."""
+    from molgen.models.autoregressive import AutoregressiveGenerator
+
+    names = known_families()
+    return [n for n in names if issubclass(_lookup(n).generator_class, AutoregressiveGenerator)]
 
 
 def _lookup(name: str) -> _Family:

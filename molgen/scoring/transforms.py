@@ -9,7 +9,11 @@ With the logistic function ``s(z) = 1 / (1 + exp(-z))``:
 - ``double_sigmoid``: ``s(k (x - low)) * s(k (high - x))``, near 1 inside ``[low, high]``.
 - ``step``: 1 where ``low <= x <= high``, else 0. Give ``high`` only for a left step (1 at
   and below ``high``), ``low`` only for a right step (1 at and above ``low``), or both.
-- ``gaussian``: ``exp(-(x - center)^2 / (2 sigma^2))``, 1 at ``center``.
+- ``gaussian``: ``exp(-(x - center)^2 / (2 sigma^2))``, 1 at ``center``; with
+  ``flat = "below"`` (or ``"above"``) every value below (above) ``center`` also gets 1, as in
+  GuacaMol's MinGaussian (MaxGaussian) modifier.
+- ``linear``: 0 at ``low``, 1 at ``high``, straight between and clipped outside (falling
+  when ``low > high``), as GuacaMol's ClippedScoreModifier.
 - ``value_mapping``: a categorical table ``{raw value: desirability}``; values not listed
   get ``default``.
 - ``none``: the raw value itself, clipped to [0, 1] (for raw values that already are
@@ -31,6 +35,7 @@ __all__ = [
     "DoubleSigmoid",
     "Gaussian",
     "Identity",
+    "Linear",
     "ReverseSigmoid",
     "Sigmoid",
     "Step",
@@ -116,15 +121,41 @@ class Step(StrictModel):
 
 
 class Gaussian(StrictModel):
-    """``exp(-(x - center)^2 / (2 sigma^2))``; 1 at ``center``."""
+    """``exp(-(x - center)^2 / (2 sigma^2))``; 1 at ``center`` (and on the ``flat`` side)."""
 
     kind: Literal["gaussian"] = "gaussian"
     center: float
     sigma: float = Field(gt=0)
+    flat: Literal["none", "below", "above"] = Field(
+        default="none", description="A side of center where every value gets 1."
+    )
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         """Desirabilities of raw values ``x`` (NaN stays NaN)."""
-        return np.exp(-0.5 * ((x - self.center) / self.sigma) ** 2)
+        d = np.exp(-0.5 * ((x - self.center) / self.sigma) ** 2)
+        if self.flat == "below":
+            d = np.where(x < self.center, 1.0, d)
+        elif self.flat == "above":
+            d = np.where(x > self.center, 1.0, d)
+        return d
+
+
+class Linear(StrictModel):
+    """0 at ``low``, 1 at ``high``, linear between, clipped to [0, 1] outside."""
+
+    kind: Literal["linear"] = "linear"
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Linear:
+        if self.low == self.high:
+            raise ValueError("low and high must differ")
+        return self
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        """Desirabilities of raw values ``x`` (NaN stays NaN)."""
+        return np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0)
 
 
 class ValueMapping(StrictModel):
@@ -167,7 +198,7 @@ class Identity(StrictModel):
 
 
 Transform = Annotated[
-    Sigmoid | ReverseSigmoid | DoubleSigmoid | Step | Gaussian | ValueMapping | Identity,
+    Sigmoid | ReverseSigmoid | DoubleSigmoid | Step | Gaussian | Linear | ValueMapping | Identity,
     Field(discriminator="kind"),
 ]
 """Any transform, chosen by its ``kind``."""

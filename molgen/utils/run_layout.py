@@ -10,6 +10,8 @@ the CLI read back::
     DIR/<label>/evaluation.json
     DIR/<label>/plots/              property_distributions.png, top_novel_molecules.png,
                                     training_curves.png
+    DIR/design/                     scored.parquet, top.parquet, steps.parquet, summary.json,
+                                    state.pt (resume point), agent/checkpoint.pt, plots/
     DIR/summary.json
     DIR/report.html
 
@@ -29,6 +31,7 @@ from molgen.utils.errors import InputError, first_line
 
 __all__ = [
     "SUMMARY_FILE",
+    "DesignLayout",
     "FamilyLayout",
     "ModelLayout",
     "RunLayout",
@@ -138,6 +141,63 @@ class FamilyLayout:
 
 
 @dataclass(frozen=True)
+class DesignLayout:
+    """A design run's folder (``DIR/design/``, from ``molgen design --out DIR``)."""
+
+    root: Path
+
+    @property
+    def scored(self) -> Path:
+        """Every molecule drawn, in order, with its oracle call index and scores."""
+        return self.root / "scored.parquet"
+
+    @property
+    def top(self) -> Path:
+        """The best unique molecules."""
+        return self.root / "top.parquet"
+
+    @property
+    def steps(self) -> Path:
+        """One row of metrics per learning step."""
+        return self.root / "steps.parquet"
+
+    @property
+    def summary(self) -> Path:
+        """Top-k means and AUCs, calls spent, why the run stopped."""
+        return self.root / SUMMARY_FILE
+
+    @property
+    def state(self) -> Path:
+        """The resume point: agent, optimiser, replay memory, filter, oracle cache."""
+        return self.root / "state.pt"
+
+    @property
+    def agent_dir(self) -> Path:
+        """The trained agent, a model folder that ``molgen sample`` accepts."""
+        return self.root / "agent"
+
+    @property
+    def agent(self) -> Path:
+        """The trained agent's checkpoint."""
+        return ModelLayout(self.agent_dir).checkpoint
+
+    @property
+    def objectives_dir(self) -> Path:
+        """Copies of the objective files the stages used."""
+        return self.root / "objectives"
+
+    @property
+    def plots_dir(self) -> Path:
+        """Score and scaffold curves against oracle calls."""
+        return self.root / "plots"
+
+    def plots(self) -> dict[str, Path]:
+        """The design plots, by name."""
+        names = ("score_vs_calls", "scaffolds_vs_calls")
+        return {name: self.plots_dir / f"{name}.png" for name in names}
+
+
+@dataclass(frozen=True)
 class RunLayout:
     """A pipeline run's output folder (``molgen run --out DIR``)."""
 
@@ -161,6 +221,11 @@ class RunLayout:
     def family(self, label: str) -> FamilyLayout:
         """The folder of the family labelled ``label``."""
         return FamilyLayout(self.root / label)
+
+    @property
+    def design(self) -> DesignLayout:
+        """The design stage's folder."""
+        return DesignLayout(self.root / "design")
 
     def outputs(self) -> dict[str, Path]:
         """The shared outputs a run's summary records, by name."""

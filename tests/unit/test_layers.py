@@ -21,6 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"models"}),
     frozenset({"training", "sampling"}),
     frozenset({"scoring", "evaluation"}),
+    frozenset({"design"}),
     frozenset({"store", "tracking"}),
     frozenset({"model_registry", "server"}),
     frozenset({"config"}),
