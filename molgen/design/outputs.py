@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from molgen.design.pmo import top_k_mean
 from molgen.design.records import top_molecules
+from molgen.design.state import plain_data
 from molgen.evaluation.plots import figure_png
 from molgen.utils.tables import write_table
 
@@ -68,20 +68,10 @@ def write_outputs(run: DesignRun, summary: dict[str, Any]) -> None:
     layout.plots_dir.mkdir(parents=True, exist_ok=True)
     plot_curves(log, steps, layout.plots())
     layout.agent_dir.mkdir(parents=True, exist_ok=True)
-    run.policy.agent.save(layout.agent, extra={"design": {"summary": _plain(summary)}})
+    run.policy.agent.save(layout.agent, extra={"design": {"summary": plain_data(summary)}})
     layout.objectives_dir.mkdir(parents=True, exist_ok=True)
     for objective in run.objectives:
         path = layout.objectives_dir / f"{objective.name}.json"
         path.write_text(objective.model_dump_json(indent=2))
-    layout.summary.write_text(json.dumps(_plain(summary), indent=2))
+    layout.summary.write_text(json.dumps(plain_data(summary), indent=2))
 
-
-def _plain(value: Any) -> Any:
-    """JSON-safe copy (numpy scalars to Python)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

@@ -39,7 +39,7 @@ def top_k_auc(scores: Sequence[float], k: int, budget: int, every: int = 100) ->
 
 def design_summary(scores: Sequence[float], budget: int) -> dict[str, float]:
     """Top-1, top-10 and top-100 means and the top-1/10/100 AUCs of oracle answers in order."""
-    out: dict[str, float] = {"oracle_calls": float(len(scores))}
+    out: dict[str, float] = {"oracle_calls": len(scores)}
     for k in (1, 10, 100):
         out[f"top{k}_mean"] = round(top_k_mean(scores, k), 4)
         out[f"top{k}_auc"] = round(top_k_auc(scores, k, budget), 4)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import torch
 
@@ -18,11 +19,22 @@ from molgen.utils.errors import InputError, first_line
 if TYPE_CHECKING:
     from molgen.design.run import DesignRun
 
-__all__ = ["STATE_VERSION", "StepLog", "load_state", "save_state"]
+__all__ = ["STATE_VERSION", "StepLog", "load_state", "plain_data", "save_state"]
 
 STATE_VERSION = 1
 _RESUME_FREE = {"progress_bar", "n_jobs", "checkpoint_every", "device"}
 """Settings a resume may change; any other difference refuses the resume."""
+
+
+def plain_data(value: Any) -> Any:
+    """A copy with numpy scalars turned into Python ones (for JSON and safe loading)."""
+    if isinstance(value, dict):
+        return {k: plain_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_data(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 class StepLog:
@@ -56,12 +68,14 @@ def save_state(run: DesignRun, path: Path) -> None:
         "stopped_because": run.stopped_because,
         "agent": run.policy.agent.module.state_dict(),
         "optimizer": run.learner.state_dict(),
-        "memory": run.memory.state_dict(),
-        "filter": run.filter.state_dict(),
-        "oracle": run.oracle.state_dict(),
-        "molecules": run.molecules.state_dict(),
-        "steps": run.steps.rows,
-    }
+        **plain_data({
+            "memory": run.memory.state_dict(),
+            "filter": run.filter.state_dict(),
+            "oracle": run.oracle.state_dict(),
+            "molecules": run.molecules.state_dict(),
+            "steps": run.steps.rows,
+        }),
+    }  # fmt: skip
     partial = path.with_suffix(".partial")
     torch.save(state, partial)
     partial.replace(path)

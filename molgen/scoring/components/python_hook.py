@@ -80,8 +80,9 @@ class PythonParams(ComponentParams):
 class PythonComponent:
     """Your function of a list of SMILES: one number per molecule.
 
-    An exception raised by the function is logged as a warning naming the component and
-    gives NaN for the whole batch; a result of the wrong length is an error.
+    When the function raises on a batch, it is called again one molecule at a time, so only
+    the molecules it fails on get NaN; a warning names the component and the first error.
+    A result of the wrong length is an error.
     """
 
     local: ClassVar[bool] = False
@@ -104,12 +105,8 @@ class PythonComponent:
         smiles = [batch.canonical[i] for i in rows]
         try:
             values = np.asarray(self.function(smiles), dtype=float).ravel()
-        except Exception as exc:  # the user's code may raise anything
-            logger.warning(
-                "component %r (python %s) failed on a batch of %d: %s: %s",
-                self.name, self.reference, len(smiles), type(exc).__name__, exc,
-            )  # fmt: skip
-            return out
+        except Exception:  # the user's code may raise anything
+            values = self._one_by_one(smiles)
         if len(values) != len(smiles):
             raise MolgenError(
                 f"component {self.name!r} (python {self.reference}) returned {len(values)} "
@@ -117,3 +114,19 @@ class PythonComponent:
             )
         out[rows] = values
         return out
+
+    def _one_by_one(self, smiles: list[str]) -> np.ndarray:
+        """The function on each molecule alone; NaN where it raises."""
+        values = np.full(len(smiles), np.nan)
+        failures: list[str] = []
+        for i, text in enumerate(smiles):
+            try:
+                values[i] = np.asarray(self.function([text]), dtype=float).ravel()[0]
+            except Exception as exc:  # the user's code may raise anything
+                failures.append(f"{type(exc).__name__}: {exc}")
+        if failures:
+            logger.warning(
+                "component %r (python %s) failed on %d of %d molecules, e.g. %s",
+                self.name, self.reference, len(failures), len(smiles), failures[0],
+            )  # fmt: skip
+        return values

@@ -23,6 +23,12 @@ def broken(smiles):
     raise RuntimeError("oracle offline")
 
 
+def no_oxygen(smiles):
+    if any("O" in s for s in smiles):
+        raise ValueError("cannot score oxygen")
+    return [1.0] * len(smiles)
+
+
 def too_short(smiles):
     return [1.0] * (len(smiles) - 1)
 """
@@ -67,6 +73,15 @@ def test_an_exception_gives_nan_and_a_warning_naming_the_component(oracle_dir, c
         got = component(batch())
     assert np.isnan(got).all()
     assert "'dock'" in caplog.text and "oracle offline" in caplog.text
+
+
+def test_a_failing_batch_costs_only_the_molecules_it_fails_on(oracle_dir, caplog):
+    component = build_component("picky", "python", {"function": "team_oracle:no_oxygen"})
+    with caplog.at_level(logging.WARNING):
+        got = component(MolBatch.from_smiles(["CCN", "OCC", "bad", "c1ccccc1"]))
+    assert got[0] == 1.0 and np.isnan(got[1]) and np.isnan(got[2]) and got[3] == 1.0
+    assert "'picky'" in caplog.text and "1 of 3 molecules" in caplog.text
+    assert "cannot score oxygen" in caplog.text
 
 
 def test_a_wrong_length_is_a_one_line_error(oracle_dir):
