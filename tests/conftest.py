@@ -13,6 +13,7 @@ from tests.skip_policy import ALLOWED_SKIP_REASON  # noqa: E402
 
 pytest_plugins = [
     "tests.store_fixtures",  # PostgreSQL with the RDKit cartridge
+    "tests.design_fixtures",  # a tiny trained prior for goal-directed design
     "tests.skip_policy",  # only CUDA cases may skip
     "pytester",  # runs inner pytest sessions (tests/test_skip_policy.py)
 ]

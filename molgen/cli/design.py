@@ -94,12 +94,17 @@ def design(args: argparse.Namespace) -> None:
     from molgen.cli.commands import _check_tracking
     from molgen.design.agent import require_autoregressive
     from molgen.model_registry.resolve import load_generator_from_uri
+    from molgen.tracking import is_mlflow_uri
 
     config = load_pipeline_config(args.config)
     config = config.model_copy(update={"design": design_settings(config, args)})
+    # A prior that cannot be fine-tuned fails here, in one line, before any flow starts
+    # (an MLflow URI once the tracking store is known).
+    if not is_mlflow_uri(args.prior):
+        require_autoregressive(load_generator_from_uri(args.prior), args.prior)
     _check_tracking(config)
-    # A prior that cannot be fine-tuned fails here, in one line, before any flow starts.
-    require_autoregressive(load_generator_from_uri(args.prior), args.prior)
+    if is_mlflow_uri(args.prior):
+        require_autoregressive(load_generator_from_uri(args.prior), args.prior)
     out = RunLayout(Path(args.out)).design.root
     result = design_flow(config, args.prior, str(out), resume=args.resume, train_data=args.data)
     sys.stdout.write(json.dumps(result, default=str) + "\n")

@@ -1,4 +1,4 @@
-"""A tiny trained CharRNN prior shared by the design tests.
+"""A tiny trained CharRNN prior shared by the design tests (unit, CLI and integration).
 
 It learns a toy chemistry of short acyclic chains of C, N and O (with methyl branches on
 carbon), which a small network masters in seconds, so its samples are mostly valid and
