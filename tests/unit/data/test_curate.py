@@ -182,3 +182,12 @@ def test_bad_lines_become_rejects_and_the_rest_is_kept(tmp_path: Path) -> None:
     assert per_source[str(sdf)] == {"input": 3, "kept": 0, "rejected": 3}
     assert reason[(str(sdf), 1)] == f"duplicate of {smi} row 1"  # ethanol again
     assert summary["rejected_by_reason"]["not UTF-8 text"] == 2
+
+
+def test_progress_counts_rows_out_of_the_total(tmp_path: Path, capsys) -> None:
+    sources = [str(DATA / "moses_300.csv"), TINY[2]]
+    curate(sources, tmp_path / "out", CurateConfig(n_jobs=1, chunk_size=50), progress=True)
+    frames = capsys.readouterr().err.replace("\n", "\r").split("\r")
+    bars = [f for f in frames if f.startswith("curate:")]
+    assert "| 0.00/303 [" in bars[0]  # 300 MOSES rows and 3 SD records, known before the start
+    assert "| 303/303 [" in bars[-1]
