@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +32,7 @@ SHOWN_BYTES = 200
 """At most this many raw bytes are shown in a reject's ``input``."""
 
 _BLOCK = 1 << 16
+_SURROGATE = re.compile("[\udc80-\udcff]")  # how surrogateescape shows a non-UTF-8 byte
 
 
 def show_bytes(raw: bytes, limit: int = SHOWN_BYTES) -> str:
@@ -60,7 +62,7 @@ def text_problem(text: str) -> str | None:
     lone surrogate standing for a byte that is not UTF-8. None when the text is clean."""
     if "\x00" in text:
         return NUL_BYTE
-    if not text.isascii() and any("\udc80" <= c <= "\udcff" for c in text):
+    if not text.isascii() and _SURROGATE.search(text):
         return NOT_UTF8
     return None
 

@@ -40,7 +40,6 @@ __all__ = ["SUPPORTED_EXTENSIONS", "iter_source_chunks", "read_source", "source_
 SUPPORTED_EXTENSIONS = (".smi", ".csv", ".tsv", ".sdf", ".sdf.gz", ".parquet")
 _FORMATS = {".smi": "smi", ".csv": "csv", ".tsv": "tsv", ".sdf": "sdf", ".parquet": "parquet"}
 _RESERVED = ("source", "row", "input", "read_error", "smiles", "inchikey")
-_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def source_format(path: str | Path) -> str:
@@ -182,7 +181,7 @@ def _row_problems(frame: pd.DataFrame) -> list[str | None] | None:
     """Per row, why its text is not clean (see :func:`text_problem`); None when every
     row is clean, found by one scan of the whole chunk."""
     texts = [frame[c].str.cat(sep="\x1f") for c in frame.columns]
-    if not any("\x00" in t or (not t.isascii() and _SURROGATE.search(t)) for t in texts):
+    if not any(text_problem(t) for t in texts):
         return None
     values = frame.to_numpy()
     problems = []
