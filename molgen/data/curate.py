@@ -23,13 +23,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm.auto import tqdm
 
 from molgen.data.config import CurateConfig
 from molgen.data.dedup import InchiKeyIndex
-from molgen.data.moses import MOSES_SPLITS, fetch_moses, iter_moses_chunks, moses_source
+from molgen.data.moses import (
+    MOSES_SPLITS,
+    count_rows,
+    fetch_moses,
+    iter_moses_chunks,
+    moses_source,
+)
 from molgen.data.output import KeptParts, write_split
 from molgen.data.process import ChunkResult, ChunkSettings, process_item
 from molgen.data.readers import iter_source_chunks, source_format
+from molgen.data.row_estimate import estimate_rows
 from molgen.data.split import random_split, scaffold_split
 from molgen.data.summary import ReasonCounter, describe
 from molgen.utils.errors import ConfigError, InputError
@@ -61,12 +69,20 @@ _USER = "user"
 
 @dataclass(frozen=True)
 class _Part:
-    """One stream of input rows: its label (``source``), split group, chunks and settings."""
+    """One stream of input rows: its label (``source``), split group, chunks, settings
+    and a count (or estimate) of its rows, for the progress bar."""
 
     label: str
     group: str
     chunks: Callable[[], Iterator[pd.DataFrame]]
     settings: ChunkSettings
+    rows: Callable[[], int]
+
+
+def _moses_rows(split: str, limit: int | None) -> int:
+    """Rows curated from one MOSES split: its row count, or the subset size."""
+    total = count_rows(fetch_moses()[split])
+    return total if limit is None else min(limit, total)
 
 
 def _plan(sources: Sequence[str], config: CurateConfig) -> list[_Part]:
@@ -84,13 +100,14 @@ def _plan(sources: Sequence[str], config: CurateConfig) -> list[_Part]:
                 limit = config.moses_max_train if split == "train" else config.moses_max_test
                 seed, size = config.split.seed, config.chunk_size
                 chunks = partial(iter_moses_chunks, split, limit, seed, size)
-                parts.append(_Part(moses_source(split), moses_source(split), chunks, plain))
+                rows = partial(_moses_rows, split, limit)
+                parts.append(_Part(moses_source(split), moses_source(split), chunks, plain, rows))
             continue
         source_format(source)
         if not Path(source).is_file():
             raise InputError(source, "file not found")
         chunks = partial(iter_source_chunks, source, config.smiles_column, config.chunk_size)
-        parts.append(_Part(source, _USER, chunks, user))
+        parts.append(_Part(source, _USER, chunks, user, partial(estimate_rows, source)))
     return parts
 
 
@@ -144,6 +161,26 @@ def _take(
     return taken, len(rejects)
 
 
+def _rows_bar(parts: list[_Part], progress: bool) -> tqdm:
+    """A bar of rows curated out of every part's row count (estimated for text files)."""
+    total = sum(part.rows() for part in parts) if progress else None
+    return tqdm(total=total, desc="curate", unit="row", unit_scale=True, disable=not progress)
+
+
+def _advance(bar: tqdm, rows: int) -> None:
+    """Count ``rows`` more; an estimated total that proves too small grows to match."""
+    bar.update(rows)
+    if not bar.disable and bar.total is not None and bar.n > bar.total:
+        bar.total = bar.n
+
+
+def _finish(bar: tqdm) -> None:
+    """Every row is done: the total is now known, whatever the estimate said."""
+    if not bar.disable:
+        bar.total = bar.n
+        bar.refresh()
+
+
 def curate(
     sources: Sequence[str],
     out_dir: str | Path,
@@ -162,7 +199,8 @@ def curate(
             ``.parquet``) and/or ``"moses"``.
         out_dir: output folder (created; earlier outputs in it are replaced).
         config: standardisation, filters, split, chunking and parallelism.
-        progress: show progress bars.
+        progress: show a progress bar of rows done out of the total (exact for Parquet
+            and MOSES, estimated from the file size for text files).
         mapper: runs the per-chunk work (standardise, filter, InChIKey) and yields the
             results in chunk order; default :func:`~molgen.utils.parallel.parallel_map`
             over ``config.n_jobs`` local processes. Deduplication and splitting always run
@@ -184,15 +222,18 @@ def curate(
     per_source = {part.label: {"input": 0, "kept": 0, "rejected": 0} for part in parts}
     work = _work_items(parts)
     if mapper is None:
-        mapper = partial(parallel_map, n_jobs=config.n_jobs, progress=progress, desc="curate")
-    with pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
+        mapper = partial(parallel_map, n_jobs=config.n_jobs)
+    bar = _rows_bar(parts, progress)
+    with bar, pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
         for result in mapper(process_item, work):
             taken, n_rejected = _take(result, index, reasons, writer)
+            _advance(bar, len(taken.kept) + n_rejected)
             groups[group_of[result.source]].add(taken)
             counts = per_source[result.source]
             counts["kept"] += len(taken.kept)
             counts["rejected"] += n_rejected
             counts["input"] += len(taken.kept) + n_rejected
+        _finish(bar)
     for label, counts in per_source.items():
         logger.info("%s: %d rows, %d kept, %d rejected", label, *counts.values())
     del index

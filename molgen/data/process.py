@@ -130,9 +130,11 @@ def _properties(mol: Chem.Mol) -> tuple[float, float, int, int]:
 
 
 def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
-    """Curate one reader chunk (``source``, ``row``, ``input`` and other columns).
+    """Curate one reader chunk (``source``, ``row``, ``input``, ``read_error`` and other
+    columns).
 
-    Every input ends up either in ``kept`` or in ``rejects`` with a reason.
+    Every input ends up either in ``kept`` or in ``rejects`` with a reason; a row the
+    reader could not use (``read_error`` set) is rejected with that reason.
     """
     keep_at: list[int] = []
     smiles: list[str] = []
@@ -142,7 +144,12 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
     reject_at: list[int] = []
     reasons: list[str] = []
     sources = chunk["source"].tolist()
+    read_errors = chunk["read_error"].tolist() if "read_error" in chunk else None
     for i, text in enumerate(chunk["input"].tolist()):
+        if read_errors is not None and isinstance(read_errors[i], str):
+            reject_at.append(i)
+            reasons.append(read_errors[i])
+            continue
         mol, result = curate_one(text, sources[i], settings)
         if mol is not None:
             key = mol_to_inchikey(mol)
@@ -160,7 +167,8 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
         keys.append(key)
         props.append(_properties(mol))
         scaffolds.append(scaffold)
-    kept = chunk.iloc[keep_at].reset_index(drop=True)
+    kept = chunk.iloc[keep_at].drop(columns=["read_error"], errors="ignore")
+    kept = kept.reset_index(drop=True)
     kept.insert(0, "smiles", pd.Series(smiles, dtype=object))
     kept.insert(1, "inchikey", pd.Series(keys, dtype=object))
     rejects = chunk.iloc[reject_at][["source", "row", "input"]].reset_index(drop=True)

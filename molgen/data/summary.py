@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from molgen.data.raw_text import NOT_UTF8
+
 __all__ = ["ReasonCounter", "describe", "reason_kind"]
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -21,11 +23,12 @@ def reason_kind(reason: str) -> str:
 
     ``"heavy atoms 92 > 70"`` -> ``"heavy atoms N > N"``,
     ``"duplicate of moses:train row 17"`` -> ``"duplicate of moses:train row N"``.
-    PAINS alert names such as ``"PAINS alert: catechol_A(92)"`` are kept whole.
+    PAINS alert names such as ``"PAINS alert: catechol_A(92)"`` and ``"not UTF-8 text"``
+    are kept whole.
     """
     if reason.startswith("duplicate of "):
         return _ROW.sub(" row N", reason)
-    if reason.startswith("PAINS alert"):
+    if reason.startswith(("PAINS alert", NOT_UTF8)):
         return reason
     return _NUMBER.sub("N", reason)
 

@@ -32,7 +32,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from molgen.data.batching import sorted_batches
 from molgen.data.tokenizer import Vocabulary
@@ -40,6 +39,7 @@ from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import read_checkpoint
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import Distributed, TrainingStep, epoch_batches, setup_distributed
+from molgen.training.progress_bar import TrainingBar
 from molgen.training.schedule import lr_factor, progress
 from molgen.training.state import RunProgress, capture_rng, restore_rng
 from molgen.utils.errors import InputError
@@ -234,7 +234,10 @@ class Trainer:
         run.total_steps = cfg.max_epochs * run.steps_per_epoch
         stopped = self._stop_reason(run)
         show = cfg.progress_bar and world.is_main
-        with tqdm(total=run.total_steps, initial=state.global_step, disable=not show) as run.bar:
+        bar = TrainingBar(
+            run.total_steps, run.budget, state.global_step, state.elapsed_seconds, enabled=show
+        )
+        with bar as run.bar:
             model.module.train()
             while not stopped:
                 out_of_time = self._train_epoch(run)
@@ -287,7 +290,7 @@ class Trainer:
             run.train_tokens += int(run.lengths[idx].sum())
             run.train_seconds += clock() - tick
             tick = clock()
-            run.bar.update()
+            run.bar.show(state.global_step, run.elapsed())
             if state.global_step % cfg.log_every_steps == 0:
                 tokens = torch.tensor(run.train_tokens, device=run.model.device)
                 loss_sum, loss_count, tokens = run.world.sum(interval_sum, interval_count, tokens)

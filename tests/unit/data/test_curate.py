@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -154,3 +155,39 @@ def test_any_mapper_and_chunking_give_the_same_dataset(mixed, tmp_path, method):
     for summary in summaries:
         del summary["seconds"], summary["config"]["chunk_size"]
     assert summaries[0] == summaries[1]
+
+
+def test_bad_lines_become_rejects_and_the_rest_is_kept(tmp_path: Path) -> None:
+    smi = tmp_path / "mixed.smi"
+    smi.write_bytes(b"CCO ethanol\nCCN caf\xe9\nC\x00C nul\nc1ccccc1 benzene\n")
+    csv = tmp_path / "mixed.csv.gz"
+    packed = gzip.compress(b"smiles,id\n" + b"".join(b"%s,%d\n" % (b"C" * (i % 9 + 2), i)
+                                                       for i in range(400)))  # fmt: skip
+    csv.write_bytes(packed[:-30])
+    sdf = tmp_path / "mixed.sdf"
+    sdf.write_bytes((DATA / "tiny.sdf").read_bytes().replace(b"phenol", b"ph\xe9nol"))
+    sources = [str(smi), str(csv), str(sdf)]
+    summary = curate(sources, tmp_path / "out", CurateConfig(n_jobs=1, chunk_size=50))
+    rejects = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
+    reason = {(s, r): x for s, r, x in zip(rejects["source"], rejects["row"], rejects["reason"],
+                                           strict=True)}  # fmt: skip
+    assert reason[(str(smi), 2)] == "not UTF-8 text"
+    assert reason[(str(smi), 3)] == "NUL byte in the text"
+    assert reason[(str(sdf), 3)] == "not UTF-8 text"
+    lost = [(r, x) for (s, r), x in reason.items() if s == str(csv) and x.startswith("file ends")]
+    assert len(lost) == 1
+    per_source = summary["sources"]
+    assert per_source[str(smi)] == {"input": 4, "kept": 2, "rejected": 2}
+    assert per_source[str(csv)]["input"] == lost[0][0]  # every row read, then the damage
+    assert per_source[str(sdf)] == {"input": 3, "kept": 0, "rejected": 3}
+    assert reason[(str(sdf), 1)] == f"duplicate of {smi} row 1"  # ethanol again
+    assert summary["rejected_by_reason"]["not UTF-8 text"] == 2
+
+
+def test_progress_counts_rows_out_of_the_total(tmp_path: Path, capsys) -> None:
+    sources = [str(DATA / "moses_300.csv"), TINY[2]]
+    curate(sources, tmp_path / "out", CurateConfig(n_jobs=1, chunk_size=50), progress=True)
+    frames = capsys.readouterr().err.replace("\n", "\r").split("\r")
+    bars = [f for f in frames if f.startswith("curate:")]
+    assert "| 0.00/303 [" in bars[0]  # 300 MOSES rows and 3 SD records, known before the start
+    assert "| 303/303 [" in bars[-1]

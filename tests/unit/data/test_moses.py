@@ -79,7 +79,7 @@ def test_chunks_and_seeded_subset(
     monkeypatch.setenv("MOLGEN_MOSES_WHEEL", str(wheel))
     cache = tmp_path / "cache"
     full = pd.concat(iter_moses_chunks("train", chunk_size=4, target_dir=cache))
-    assert list(full.columns) == ["source", "row", "input"]  # SPLIT is dropped
+    assert list(full.columns) == ["source", "row", "input", "read_error"]  # SPLIT is dropped
     assert full["source"].eq("moses:train").all()
     assert full["input"].tolist() == SMILES
     subset = pd.concat(iter_moses_chunks("train", 4, seed=1, chunk_size=3, target_dir=cache))

@@ -12,6 +12,7 @@ def test_reason_kinds_group_measured_values() -> None:
     assert reason_kind("duplicate of data/set2.smi row 17") == "duplicate of data/set2.smi row N"
     assert reason_kind("PAINS alert: catechol_A(92)") == "PAINS alert: catechol_A(92)"
     assert reason_kind("element Sn not allowed") == "element Sn not allowed"
+    assert reason_kind("not UTF-8 text") == "not UTF-8 text"
 
 
 def test_reason_counter_top() -> None:
