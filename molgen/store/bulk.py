@@ -160,8 +160,10 @@ def ids_by(
     driver = conn.connection.driver_connection
     cursor = driver.cursor()
     try:
-        if postgres:
-            cursor.execute(f"{head}{_quoted(column)} = ANY(%s){extra}", [list(values), *fixed])
+        if postgres:  # an array of the column's own type: hashed, not compared row by row
+            kind = table.c[column].type.compile(conn.dialect)
+            lookup = f"{head}{_quoted(column)} = ANY(CAST(%s AS {kind}[])){extra}"
+            cursor.execute(lookup, [list(values), *fixed])
             found.update(cursor.fetchall())
             return found
         for start in range(0, len(values), _SQLITE_IN_CHUNK):
