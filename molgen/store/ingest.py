@@ -21,6 +21,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from molgen.chem.fingerprints import fingerprint, pack, pattern_fingerprint, popcount
 from molgen.chem.mol import mol_from_smiles
 from molgen.scoring import ScoreConfig
-from molgen.store.bulk import copy_insert_new
+from molgen.store.bulk import ids_by, insert_new
 from molgen.store.engine import dialect, write_engine
 from molgen.store.runs import FamilyOutput, RunInfo, file_run, read_run_dir
 from molgen.store.schema import (
@@ -70,7 +71,6 @@ BATCH_SIZE = 20_000
 their number of rows, so larger batches ingest large tables faster; a batch still holds the
 write lock for only a second or two."""
 _FP_CHUNK = 5_000  # rows per fingerprint work item (workers run ahead of the writer)
-_KEY_CHUNK = 5_000  # InChIKeys per IN (...) lookup, well under the drivers' parameter limits
 _PARALLEL_MIN_ROWS = 20_000  # below this, worker start-up costs more than it saves
 _RETRIES = 5
 _MOLECULES = Molecule.__table__
@@ -171,38 +171,31 @@ def _candidate_ids(
     conn: Connection, candidate: dict[str, Any], molecule_ids: Sequence[int]
 ) -> dict[int, int]:
     """Candidate ids of the run and family's candidates of ``molecule_ids``, by molecule."""
-    ids: dict[int, int] = {}
-    for start in range(0, len(molecule_ids), _KEY_CHUNK):
-        stmt = select(_CANDIDATES.c.molecule_id, _CANDIDATES.c.id).where(
-            _CANDIDATES.c.run_id == candidate["run_id"],
-            _CANDIDATES.c.family == candidate["family"],
-            _CANDIDATES.c.molecule_id.in_(molecule_ids[start : start + _KEY_CHUNK]),
-        )
-        ids.update(conn.execute(stmt).all())
-    return ids
+    where = {"run_id": candidate["run_id"], "family": candidate["family"]}
+    return ids_by(conn, _CANDIDATES, "molecule_id", molecule_ids, where)
+
+
+_SCORE_COLUMNS = ("candidate_id", "name", "value", "objective_id")
 
 
 def _score_rows(
     conn: Connection, candidate: dict[str, Any], scored: list[tuple[int, dict[str, float | None]]]
-) -> list[dict[str, Any]]:
-    """``scores`` rows of (molecule id, {name: value}) pairs, in key order."""
+) -> list[tuple[Any, ...]]:
+    """``scores`` rows (:data:`_SCORE_COLUMNS`) of (molecule id, {name: value}) pairs, in
+    key order."""
     ids = _candidate_ids(conn, candidate, [molecule for molecule, _ in scored])
     objective = candidate["objective_id"]
     rows = [
-        {"candidate_id": ids[molecule], "name": name, "value": value, "objective_id": objective}
+        (ids[molecule], name, value, objective)
         for molecule, values in scored
         for name, value in values.items()
     ]
-    return sorted(rows, key=lambda r: (r["candidate_id"], r["name"]))
+    return sorted(rows, key=lambda r: (r[0], r[1]))
 
 
 def _ids_of(conn: Connection, keys: Sequence[str]) -> dict[str, int]:
     """Molecule ids of those of ``keys`` (InChIKeys) already stored."""
-    ids: dict[str, int] = {}
-    for start in range(0, len(keys), _KEY_CHUNK):
-        where = _MOLECULES.c.inchikey.in_(keys[start : start + _KEY_CHUNK])
-        ids.update(conn.execute(select(_MOLECULES.c.inchikey, _MOLECULES.c.id).where(where)).all())
-    return ids
+    return ids_by(conn, _MOLECULES, "inchikey", keys)
 
 
 def _known_ids(engine: Engine, keys: Sequence[str]) -> dict[str, int]:
@@ -268,16 +261,11 @@ def _fingerprinted(
         yield rows, known, rejected
 
 
-def _insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]], key: list[str]) -> int:
-    """``INSERT ... ON CONFLICT (key) DO NOTHING`` of ``rows``; returns how many were new.
-
-    SQLite counts them with the driver's row count (one ``executemany``, the fastest path);
-    PostgreSQL streams them through ``COPY`` (:func:`molgen.store.bulk.copy_insert_new`).
-    """
-    if conn.dialect.name == "postgresql":
-        return copy_insert_new(conn, table, rows, key)
-    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
-    return conn.execute(statement, rows).rowcount
+_MOLECULE_COLUMNS = tuple(c.name for c in _MOLECULES.columns if c.name != "id")
+_CANDIDATE_COLUMNS = (
+    "run_id", "family", "model_type", "checkpoint", "temperature", "created_at",
+    "molecule_id", "score", "novel",
+)  # fmt: skip
 
 
 def _write_batch(
@@ -286,29 +274,26 @@ def _write_batch(
     """Insert a batch's new molecules, its candidates and their extra scores (with
     ``candidate["objective_id"]``); returns how many of each were new."""
     new = sorted((r for r in rows if r["inchikey"] not in known), key=lambda r: r["inchikey"])
-    columns = [c.name for c in _MOLECULES.columns if c.name != "id"]
-    molecules = [{name: row[name] for name in columns} for row in new]
-
-    provenance = {k: v for k, v in candidate.items() if k != "objective_id"}
+    molecule_values = itemgetter(*_MOLECULE_COLUMNS)
+    molecules = [molecule_values(row) for row in new]
+    provenance = tuple(candidate[name] for name in _CANDIDATE_COLUMNS[:6])
 
     def work(conn: Connection) -> tuple[int, int, int]:
         ids, added, scores = dict(known), 0, 0
         if molecules:
-            added = _insert_new(conn, _MOLECULES, molecules, ["inchikey"])
+            added = insert_new(conn, _MOLECULES, _MOLECULE_COLUMNS, molecules, ["inchikey"])
             ids.update(_ids_of(conn, [row["inchikey"] for row in new]))
         candidates = sorted(
-            (
-                {**provenance, "molecule_id": ids[row["inchikey"]], "score": row["score"],
-                 "novel": row["novel"]}
-                for row in rows
-            ),
-            key=lambda c: c["molecule_id"],
-        )  # fmt: skip
-        inserted = _insert_new(conn, _CANDIDATES, candidates, ["run_id", "family", "molecule_id"])
+            ((*provenance, ids[row["inchikey"]], row["score"], row["novel"]) for row in rows),
+            key=itemgetter(6),
+        )
+        key = ["run_id", "family", "molecule_id"]
+        inserted = insert_new(conn, _CANDIDATES, _CANDIDATE_COLUMNS, candidates, key)
         scored = [(ids[row["inchikey"]], row["scores"]) for row in rows if row.get("scores")]
         if scored:
             values = _score_rows(conn, candidate, scored)
-            scores = _insert_new(conn, _SCORES, values, ["candidate_id", "name"])
+            key = ["candidate_id", "name"]
+            scores = insert_new(conn, _SCORES, _SCORE_COLUMNS, values, key)
         return added, inserted, scores
 
     return _retrying(engine, work)
