@@ -74,4 +74,3 @@ def write_outputs(run: DesignRun, summary: dict[str, Any]) -> None:
         path = layout.objectives_dir / f"{objective.name}.json"
         path.write_text(objective.model_dump_json(indent=2))
     layout.summary.write_text(json.dumps(plain_data(summary), indent=2))
-

@@ -9,6 +9,7 @@ from molgen.scoring.components import (  # noqa: F401  (registers the built-ins)
     descriptors,
     formula,
     novelty,
+    predictor,
     python_hook,
     similarity,
     substructures,
