@@ -1,5 +1,5 @@
 """The whole pipeline: curate, then train -> sample -> score -> evaluate for each model family,
-under one MLflow parent run, then design (when configured), the store stage, and an HTML
+under one MLflow parent run, then property predictors and design (when configured), the store stage, and an HTML
 report at the end."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from flows.curate import curate_flow
 from flows.design import design_flow
 from flows.family import family_flow
+from flows.predictor import predictors_flow
 from flows.register import register_flow
 from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
@@ -113,6 +114,11 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             done.append(family)
         for label, result in families.items():
             log_metrics({f"{label}/{key}": value for key, value in result["metrics"].items()})
+        predictors = None
+        if config.predictors:
+            predictors = predictors_flow(
+                config, str(layout.root / "predictors"), parent_run_id=parent_id
+            )
         designed = None
         if config.design is not None:
             designed = design_flow(
@@ -139,6 +145,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "curate": {k: curated.get(k) for k in ("input", "kept", "rejected", "seconds")},
             "metrics": {label: result["metrics"] for label, result in families.items()},
             "families": families,
+            "predictors": predictors,
             "design": designed,
             "store": stored,
             "registry": registered,

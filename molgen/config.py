@@ -16,6 +16,7 @@ from molgen.evaluation.config import EvaluateConfig
 from molgen.model_registry.config import EVALUATION_METRICS, RegistryConfig
 from molgen.models.base import ModelConfig
 from molgen.models.families import autoregressive_families, family_config_class
+from molgen.predictors.config import PredictorStageConfig
 from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
@@ -29,6 +30,7 @@ __all__ = [
     "EvaluateConfig",
     "FamilyConfig",
     "PipelineConfig",
+    "PredictorStageConfig",
     "RegistryConfig",
     "StoreConfig",
     "TrackingConfig",
@@ -119,6 +121,11 @@ class PipelineConfig(StrictModel):
     sample: SampleConfig = Field(default_factory=SampleConfig)
     score: ScoreConfig = Field(default_factory=ScoreConfig)
     evaluate: EvaluateConfig = Field(default_factory=EvaluateConfig)
+    predictors: list[PredictorStageConfig] = Field(
+        default_factory=list,
+        description="Property predictors to train (``[[predictors]]``), before design, so "
+        "that design objectives can use them.",
+    )
     design: DesignConfig | None = Field(
         default=None,
         description="Goal-directed design after training (REINVENT-style learning toward "
@@ -161,6 +168,14 @@ class PipelineConfig(StrictModel):
         repeated = sorted({label for label in labels if labels.count(label) > 1})
         if repeated:
             raise ValueError(f"family labels must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    @model_validator(mode="after")
+    def _predictor_names_are_unique(self) -> PipelineConfig:
+        names = [p.name for p in self.predictors]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"predictor names must be unique; repeated: {', '.join(repeated)}")
         return self
 
     @model_validator(mode="after")

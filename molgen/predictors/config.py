@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from molgen.utils.config import StrictModel
 
-__all__ = ["Aggregation", "PredictorConfig", "Task"]
+__all__ = ["Aggregation", "PredictorConfig", "PredictorStageConfig", "Task"]
 
 Task = Literal["regression", "classification"]
 Aggregation = Literal["mean", "sum", "norm"]
@@ -76,3 +76,38 @@ class PredictorConfig(StrictModel):
         if self.mve and self.task != "regression":
             raise ValueError("mve (a predicted variance) applies to regression only")
         return self
+
+
+class PredictorStageConfig(StrictModel):
+    """One ``[[predictors]]`` entry of a pipeline: train, evaluate and (optionally) predict.
+
+    Attributes:
+        name: the predictor's folder, MLflow run and registered-model name.
+        data: the labelled file (CSV, TSV, SDF or Parquet).
+        smiles_column: the SMILES column of table files.
+        split: ``random`` or ``scaffold`` (Bemis–Murcko) train/validation/test split.
+        fractions: train, validation and test shares.
+        split_seed: the split's seed.
+        predict: files whose molecules are predicted once trained (written beside it).
+        register: log the model to MLflow's registry under ``name``.
+        alias: the registry alias the new version gets (``models:/<name>@<alias>``).
+        model: the predictor's settings (``[predictors.model]``; ``targets`` required).
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    data: str
+    smiles_column: str = "smiles"
+    split: Literal["random", "scaffold"] = "scaffold"
+    fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
+    split_seed: int = Field(default=0, ge=0)
+    predict: list[str] = Field(default_factory=list)
+    register: bool = True
+    alias: str = Field(default="latest", pattern=r"^[a-z][a-z0-9_-]*$")
+    model: PredictorConfig
+
+    @field_validator("fractions")
+    @classmethod
+    def _shares(cls, fractions: tuple[float, float, float]) -> tuple[float, float, float]:
+        if any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-6 or fractions[0] <= 0:
+            raise ValueError("fractions must be three non-negative shares summing to 1")
+        return fractions
