@@ -1,6 +1,6 @@
 """The whole pipeline: curate, then train -> sample -> score -> evaluate for each model family,
-under one MLflow parent run, then property predictors and design (when configured), the store stage, and an HTML
-report at the end."""
+under one MLflow parent run, then property predictors and design (when configured), the store
+stage, and an HTML report at the end."""
 
 from __future__ import annotations
 
