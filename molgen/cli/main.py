@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from molgen.cli import commands, deploy, design, evaluation, query, serve, store
+from molgen.cli import commands, deploy, design, evaluation, predictor, query, serve, store
 from molgen.utils.errors import MolgenError, first_line
 
 __all__ = ["build_parser", "main"]
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     interp.add_argument("--out", metavar="FILE", help="also write a .csv or .parquet")
     interp.set_defaults(handler=commands.interpolate)
     design.register(sub, _add_common)
+    predictor.register(sub, _add_common)
     serve.register(sub)
     deploy.register(sub)
     store.add_store_parser(sub, _add_common)
