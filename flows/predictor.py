@@ -39,7 +39,7 @@ def predictor_flow(
 ) -> dict[str, Any]:
     """Train one predictor in its own MLflow run: config as params, per-epoch losses, test
     metrics, plots, the rejects table, and the model logged as a pyfunc (registered as
-    ``stage.name`` with ``stage.alias`` when ``stage.register``).
+    ``stage.name`` with ``stage.alias`` when ``stage.register_model``).
 
     Returns:
         The summary of :func:`train_predictor`, plus ``mlflow_run_id``, ``model_uri`` and
@@ -70,8 +70,8 @@ def predictor_flow(
         logged = log_predictor_model(
             out / CHECKPOINT_NAME,
             name="predictor",
-            registered_model_name=stage.name if stage.register else None,
-            alias=stage.alias if stage.register else None,
+            registered_model_name=stage.name if stage.register_model else None,
+            alias=stage.alias if stage.register_model else None,
         )
         summary |= logged
         summary["mlflow_run_id"] = run.info.run_id

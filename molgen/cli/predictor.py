@@ -118,7 +118,7 @@ def stage_settings(args: argparse.Namespace) -> Any:
     try:
         return PredictorStageConfig(
             name=name, data=args.data, smiles_column=args.smiles_column, split=args.split,
-            split_seed=args.split_seed, register=not args.no_register, model=model,
+            split_seed=args.split_seed, register_model=not args.no_register, model=model,
         )  # fmt: skip
     except ValidationError as exc:
         message = format_validation_error(exc, "molgen predictor train")
@@ -135,7 +135,7 @@ def train(args: argparse.Namespace) -> None:
     stage = stage_settings(args)
     _check_sources([stage.data], stage.smiles_column)
     config = load_pipeline_config(args.config)
-    _check_tracking(config, registry=stage.register)
+    _check_tracking(config, registry=stage.register_model)
     _emit(predictor_flow(stage, args.out, config.tracking))
 
 

@@ -89,7 +89,7 @@ class PredictorStageConfig(StrictModel):
         fractions: train, validation and test shares.
         split_seed: the split's seed.
         predict: files whose molecules are predicted once trained (written beside it).
-        register: log the model to MLflow's registry under ``name``.
+        register_model: log the model to MLflow's registry under ``name``.
         alias: the registry alias the new version gets (``models:/<name>@<alias>``).
         model: the predictor's settings (``[predictors.model]``; ``targets`` required).
     """
@@ -101,7 +101,7 @@ class PredictorStageConfig(StrictModel):
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
     split_seed: int = Field(default=0, ge=0)
     predict: list[str] = Field(default_factory=list)
-    register: bool = True
+    register_model: bool = True
     alias: str = Field(default="latest", pattern=r"^[a-z][a-z0-9_-]*$")
     model: PredictorConfig
 

@@ -91,8 +91,10 @@ class Interrupt(Exception):
 
 
 def test_a_killed_run_resumes_to_the_same_result(tiny_prior_path, tmp_path):
-    settings = config(checkpoint_every=3, replay={"memory_size": 20, "sample_size": 4,
-                                                  "randomize": True, "augmented_rounds": 1})
+    settings = config(
+        checkpoint_every=3,
+        replay={"memory_size": 20, "sample_size": 4, "randomize": True, "augmented_rounds": 1},
+    )
     whole = DesignRun(settings, load_generator(tiny_prior_path), tmp_path / "whole").run()
 
     def kill_at_step_5(metrics: dict, step: int) -> None:
