@@ -24,7 +24,7 @@ EXAMPLES = """examples:
       --ensemble-size 5 --out predictors/multi
   molgen predictor train actives.parquet --target active --task classification --out p/act
   molgen predictor predict predictors/logd candidates.csv --out predicted.parquet
-  molgen predictor predict models:/logd@latest candidates.smi --out predicted.csv
+  molgen predictor predict models:/logd@champion candidates.smi --out predicted.csv
   molgen predictor evaluate predictors/logd holdout.csv"""
 
 _MODEL_OPTIONS = (

@@ -103,6 +103,11 @@ def log_predictor_model(
         out |= {"registered_name": registered_model_name, "version": version}
         out["registered_uri"] = f"models:/{registered_model_name}/{version}"
         if alias and version is not None:
-            MlflowClient().set_registered_model_alias(registered_model_name, alias, str(version))
+            try:
+                MlflowClient().set_registered_model_alias(
+                    registered_model_name, alias, str(version)
+                )
+            except Exception as exc:  # MLflow raises many types; the user needs one line
+                raise MolgenError(f"cannot set alias {alias!r}: {first_line(exc)}") from None
             out["registered_uri"] = f"models:/{registered_model_name}@{alias}"
     return out

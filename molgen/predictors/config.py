@@ -90,7 +90,8 @@ class PredictorStageConfig(StrictModel):
         split_seed: the split's seed.
         predict: files whose molecules are predicted once trained (written beside it).
         register_model: log the model to MLflow's registry under ``name``.
-        alias: the registry alias the new version gets (``models:/<name>@<alias>``).
+        alias: the registry alias the new version gets (``models:/<name>@<alias>``;
+            ``latest`` is reserved by MLflow).
         model: the predictor's settings (``[predictors.model]``; ``targets`` required).
     """
 
@@ -102,8 +103,15 @@ class PredictorStageConfig(StrictModel):
     split_seed: int = Field(default=0, ge=0)
     predict: list[str] = Field(default_factory=list)
     register_model: bool = True
-    alias: str = Field(default="latest", pattern=r"^[a-z][a-z0-9_-]*$")
+    alias: str = Field(default="champion", pattern=r"^[a-z][a-z0-9_-]*$")
     model: PredictorConfig
+
+    @field_validator("alias")
+    @classmethod
+    def _not_reserved(cls, alias: str) -> str:
+        if alias == "latest":
+            raise ValueError("alias 'latest' is reserved by MLflow; pick another")
+        return alias
 
     @field_validator("fractions")
     @classmethod
