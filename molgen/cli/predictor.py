@@ -131,9 +131,11 @@ def train(args: argparse.Namespace) -> None:
     from flows.predictor import predictor_flow
     from molgen.cli.commands import _check_sources, _check_tracking
     from molgen.config import load_pipeline_config
+    from molgen.predictors.data import check_targets
 
     stage = stage_settings(args)
     _check_sources([stage.data], stage.smiles_column)
+    check_targets(stage.data, stage.model.targets, stage.smiles_column)
     config = load_pipeline_config(args.config)
     _check_tracking(config, registry=stage.register_model)
     _emit(predictor_flow(stage, args.out, config.tracking))

@@ -16,10 +16,16 @@ import numpy as np
 import pandas as pd
 
 from molgen.chem.mol import canonical_smiles
-from molgen.data.readers import read_source
+from molgen.data.readers import iter_source_chunks, read_source
 from molgen.utils.errors import InputError
 
-__all__ = ["REJECT_COLUMNS", "LabelledTable", "read_labelled", "read_molecules"]
+__all__ = [
+    "REJECT_COLUMNS",
+    "LabelledTable",
+    "check_targets",
+    "read_labelled",
+    "read_molecules",
+]
 
 REJECT_COLUMNS = ("source", "row", "input", "reason")
 """Columns of a rejects table: the file, the 1-based row, the raw SMILES and the reason."""
@@ -51,6 +57,17 @@ def _find_target(path: str, columns: Sequence[str], target: str) -> str:
         return folded[0]
     shown = ", ".join(c for c in columns if c not in {"source", "row", "input", "read_error"})
     raise InputError(path, f"no target column {target!r} (columns: {shown})")
+
+
+def check_targets(path: str | Path, targets: Sequence[str], smiles_column: str = "smiles") -> None:
+    """Fail fast, from the first rows only, when the file or a target column is missing.
+
+    Raises:
+        InputError: unreadable file, no SMILES column, or no column for a target.
+    """
+    first = next(iter(iter_source_chunks(path, smiles_column, chunk_size=100)))
+    for target in targets:
+        _find_target(str(path), list(first.columns), target)
 
 
 def read_labelled(
