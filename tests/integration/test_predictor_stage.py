@@ -86,3 +86,33 @@ mve = true
     path.write_text(path.read_text().replace("epochs = 3", "epochs = 3\ncolour = 1"))
     with pytest.raises(Exception, match="colour"):
         load_toml(path, PipelineConfig)
+
+
+@pytest.mark.slow
+def test_pipeline_trains_predictors_before_design_uses_them(workdir, prefect_harness):
+    from flows.pipeline import pipeline
+    from tests.pipeline_configs import tiny_config
+
+    objective = {
+        "name": "predicted_logp",
+        "components": [
+            {"name": "logp_pred", "type": "predictor",
+             "params": {"model": "models:/logp@champion", "output": "lcb"},
+             "transform": {"kind": "sigmoid", "center": 2.0, "k": 2}},
+        ],
+    }  # fmt: skip
+    design = {"stages": [{"objective": objective, "name": "logp"}], "max_oracle_calls": 32,
+              "batch_size": 16, "max_length": 60, "progress_bar": False}  # fmt: skip
+    predictors = [{"name": "logp", "data": str(DATA), "model": MODEL}]
+    config = PipelineConfig.model_validate(
+        {**tiny_config().model_dump(mode="json"), "predictors": predictors, "design": design,
+         "store": {"url": f"sqlite:///{workdir / 'store.db'}"}}
+    )  # fmt: skip
+    summary = pipeline(config, str(workdir / "run"))
+
+    trained = summary["predictors"]["logp"]
+    assert (workdir / "run" / "predictors" / "logp" / "predictor.pt").is_file()
+    run = MlflowClient().get_run(trained["mlflow_run_id"])
+    assert run.data.tags["mlflow.parentRunId"] == summary["mlflow_run_id"]
+    scored = pd.read_parquet(workdir / "run" / "design" / "scored.parquet")
+    assert scored["logp_pred_raw"].notna().any()
