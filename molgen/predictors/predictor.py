@@ -107,23 +107,23 @@ class TrainedPredictor:
         if self.descriptor_scaler is not None:
             scaled = np.nan_to_num(self.descriptor_scaler.transform(featurised.descriptors))
             descriptors = np.clip(scaled, -10, 10).astype(np.float32)
-        means, variances = [], []
-        for network in self.networks:
-            out_m, out_v = [], []
-            for start in range(0, len(featurised.graphs), _INFERENCE_BATCH):
-                stop = start + _INFERENCE_BATCH
-                batch = collate_graphs(featurised.graphs[start:stop], self.device)
-                extra = None
-                if descriptors is not None:
-                    extra = torch.from_numpy(descriptors[start:stop]).to(self.device)
+        means: list[list[np.ndarray]] = [[] for _ in self.networks]
+        variances: list[list[np.ndarray]] = [[] for _ in self.networks]
+        for start in range(0, len(featurised.graphs), _INFERENCE_BATCH):
+            stop = start + _INFERENCE_BATCH
+            batch = collate_graphs(featurised.graphs[start:stop], self.device)  # once per chunk
+            extra = None
+            if descriptors is not None:
+                extra = torch.from_numpy(descriptors[start:stop]).to(self.device)
+            for member, network in enumerate(self.networks):
                 mean, var = network(batch, extra)
-                out_m.append(mean.float().cpu().numpy())
+                means[member].append(mean.float().cpu().numpy())
                 if var is not None:
-                    out_v.append(var.float().cpu().numpy())
-            means.append(np.concatenate(out_m))
-            if out_v:
-                variances.append(np.concatenate(out_v))
-        return np.stack(means), (np.stack(variances) if variances else None)
+                    variances[member].append(var.float().cpu().numpy())
+        stacked = np.stack([np.concatenate(parts) for parts in means])
+        if not variances[0]:
+            return stacked, None
+        return stacked, np.stack([np.concatenate(parts) for parts in variances])
 
     def predict_mols(
         self, molecules: Sequence[str | None] | Sequence[Chem.Mol | None], similarity: bool = True
