@@ -20,6 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"nn"}),
     frozenset({"models"}),
     frozenset({"training", "sampling"}),
+    frozenset({"predictors"}),
     frozenset({"scoring", "evaluation"}),
     frozenset({"design"}),
     frozenset({"store", "tracking"}),

@@ -1,0 +1,78 @@
+"""The typed settings of a property predictor: model shape, training and uncertainty."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from molgen.utils.config import StrictModel
+
+__all__ = ["Aggregation", "PredictorConfig", "Task"]
+
+Task = Literal["regression", "classification"]
+Aggregation = Literal["mean", "sum", "norm"]
+
+
+class PredictorConfig(StrictModel):
+    """How a directed message-passing predictor is built and trained.
+
+    Attributes:
+        task: ``regression`` (targets standardised for training, predictions in the
+            original units) or ``classification`` (binary 0/1 labels; predictions are
+            probabilities).
+        targets: the label columns, one output each; missing labels are masked out.
+        hidden_size: width of the bond messages and of the feed-forward head.
+        depth: message-passing steps.
+        aggregation: atoms to molecule: ``mean``, ``sum`` or ``norm`` (sum / ``norm_constant``).
+        norm_constant: the divisor of ``norm`` aggregation.
+        ffn_layers: layers of the feed-forward head (the last is the output layer).
+        dropout: dropout in message passing and in the head.
+        epochs: passes over the training set.
+        batch_size: molecules per step.
+        lr: Adam learning rate.
+        weight_decay: Adam weight decay.
+        ensemble_size: independently seeded models whose spread is the uncertainty.
+        mve: mean-variance estimation: a head also predicts a variance, trained by
+            Gaussian negative log-likelihood (regression only).
+        descriptors: join scaled RDKit 2-D descriptors to the learned representation.
+        seed: seed of member 0 (member ``i`` uses ``seed + i``).
+        max_minutes: a time budget for training all members (None: no limit).
+        device: ``auto`` (CUDA when present), ``cpu`` or ``cuda[:N]``.
+    """
+
+    task: Task = "regression"
+    targets: list[str] = Field(min_length=1)
+    hidden_size: int = Field(default=300, ge=4, le=4096)
+    depth: int = Field(default=3, ge=1, le=12)
+    aggregation: Aggregation = "mean"
+    norm_constant: float = Field(default=100.0, gt=0)
+    ffn_layers: int = Field(default=2, ge=1, le=6)
+    dropout: float = Field(default=0.0, ge=0, lt=1)
+    epochs: int = Field(default=50, ge=1, le=10_000)
+    batch_size: int = Field(default=50, ge=1, le=100_000)
+    lr: float = Field(default=1e-3, gt=0, le=1)
+    weight_decay: float = Field(default=0.0, ge=0)
+    ensemble_size: int = Field(default=1, ge=1, le=64)
+    mve: bool = False
+    descriptors: bool = False
+    seed: int = Field(default=0, ge=0)
+    max_minutes: float | None = Field(default=None, gt=0)
+    device: str = "auto"
+
+    @field_validator("targets")
+    @classmethod
+    def _unique(cls, targets: list[str]) -> list[str]:
+        repeated = sorted({t for t in targets if targets.count(t) > 1})
+        if repeated:
+            raise ValueError(f"targets must be unique; repeated: {', '.join(repeated)}")
+        reserved = {"smiles", "nearest_train_similarity"} & set(targets)
+        if reserved:
+            raise ValueError(f"target names {sorted(reserved)} are reserved")
+        return targets
+
+    @model_validator(mode="after")
+    def _mve_is_for_regression(self) -> PredictorConfig:
+        if self.mve and self.task != "regression":
+            raise ValueError("mve (a predicted variance) applies to regression only")
+        return self
