@@ -6,7 +6,8 @@ scaffolds:
 
 - ``molgen``: molgen's directed message-passing predictor (:mod:`molgen.predictors`), in
   this process, with ``PredictorConfig``'s defaults except ``--epochs`` (and
-  ``--ensemble`` when given);
+  ``--ensemble`` and ``--molgen-option KEY=VALUE`` fields when given; runs with options
+  are recorded as ``molgen[KEY=VALUE,...]``);
 - ``chemprop``: chemprop v2's CLI (``chemprop train`` on the train/val/test CSVs, then
   ``chemprop predict`` with the best-validation model), run from its own venv
   (``scripts/setup_chemprop_venv.sh``; ``--chemprop-venv``), default architecture;
@@ -26,6 +27,8 @@ Every predictor gets ``--threads`` CPU threads (default 1), one run at a time.
     scripts/setup_chemprop_venv.sh
     python benchmarks/bench_predictor.py --out /work/bench/predictor.json
     python benchmarks/bench_predictor.py --sets freesolv --seeds 0 --epochs 5 --out smoke.json
+    python benchmarks/bench_predictor.py --predictors molgen --ensemble 5 --out ens5.json
+    python benchmarks/bench_predictor.py --predictors molgen --molgen-option aggregation=norm
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,10 +122,17 @@ def run_rf(parts: dict[str, pd.DataFrame], target: str, seed: int, threads: int)
 
 
 def run_molgen(
-    parts: dict[str, pd.DataFrame], target: str, seed: int, epochs: int, ensemble: int | None
+    parts: dict[str, pd.DataFrame],
+    target: str,
+    seed: int,
+    epochs: int,
+    ensemble: int | None,
+    options: dict[str, Any],
 ) -> Prediction:
-    """molgen's predictor through its public API, defaults except epochs (and ensemble)."""
-    settings: dict = {"targets": [target], "epochs": epochs, "seed": seed, "device": "cpu"}
+    """molgen's predictor through its public API: PredictorConfig's defaults except the
+    epochs, the ensemble size when given and ``options`` (other config fields)."""
+    settings: dict = {**options, "targets": [target], "epochs": epochs, "seed": seed}
+    settings.setdefault("device", "cpu")
     if ensemble is not None:
         settings["ensemble_size"] = ensemble
     config = PredictorConfig.model_validate(settings)
@@ -230,11 +241,32 @@ def molgen_ensemble(args: argparse.Namespace) -> int:
     return args.ensemble if args.ensemble is not None else int(default)
 
 
+def parse_options(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as a dict; values are read as JSON when they parse, else text."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--molgen-option takes KEY=VALUE, got {pair!r}")
+        try:
+            options[key] = json.loads(text)
+        except json.JSONDecodeError:
+            options[key] = text
+    return options
+
+
+def predictor_label(predictor: str, args: argparse.Namespace) -> str:
+    """The name a run is recorded under: ``molgen[key=value,...]`` with options."""
+    if predictor != "molgen" or not args.molgen_option:
+        return predictor
+    return f"molgen[{','.join(args.molgen_option)}]"
+
+
 def run_key(name: str, seed: int, predictor: str, args: argparse.Namespace) -> tuple:
-    """What identifies a run in the results: set, seed, predictor, epochs and ensemble."""
+    """What identifies a run in the results: set, seed, predictor label, epochs, ensemble."""
     epochs = None if predictor == "rf" else args.epochs
     ensemble = molgen_ensemble(args) if predictor == "molgen" else None
-    return (name, seed, predictor, epochs, ensemble)
+    return (name, seed, predictor_label(predictor, args), epochs, ensemble)
 
 
 def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, parts: dict) -> dict:
@@ -243,7 +275,8 @@ def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, part
     if predictor == "rf":
         pred, std, seconds = run_rf(parts, target, seed, args.threads)
     elif predictor == "molgen":
-        pred, std, seconds = run_molgen(parts, target, seed, args.epochs, args.ensemble)
+        options = parse_options(args.molgen_option)
+        pred, std, seconds = run_molgen(parts, target, seed, args.epochs, args.ensemble, options)
     else:
         work = Path(args.work) / f"{name}-seed{seed}-chemprop"
         venv = Path(args.chemprop_venv)
@@ -252,8 +285,8 @@ def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, part
         )
     y = parts["test"][target].to_numpy(float)
     sizes = {f"n_{part}": len(frame) for part, frame in parts.items()}
-    _, _, _, epochs, ensemble = run_key(name, seed, predictor, args)
-    return {"set": name, "seed": seed, "predictor": predictor, "epochs": epochs,
+    _, _, label, epochs, ensemble = run_key(name, seed, predictor, args)
+    return {"set": name, "seed": seed, "predictor": label, "epochs": epochs,
             "ensemble": ensemble, **sizes,
             **score(y, pred, std), "train_seconds": round(seconds, 2)}  # fmt: skip
 
@@ -266,6 +299,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--predictors", nargs="+", choices=PREDICTORS, default=list(PREDICTORS))
     parser.add_argument("--epochs", type=int, default=50, help="molgen and chemprop epochs")
     parser.add_argument("--ensemble", type=int, default=None, help="molgen ensemble size")
+    parser.add_argument(
+        "--molgen-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a PredictorConfig field for molgen (repeatable), e.g. aggregation=norm",
+    )
     parser.add_argument("--threads", type=int, default=1, help="CPU threads per predictor")
     parser.add_argument("--out", default="bench_predictor.json", help="results JSON")
     parser.add_argument("--work", default=None, help="chemprop files (default: <out>.work)")
@@ -285,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = {"epochs": args.epochs, "ensemble": molgen_ensemble(args), "threads": args.threads}
     settings["fractions"] = list(FRACTIONS)
+    settings["molgen_options"] = parse_options(args.molgen_option)
     runs = load_results(out)
     done = {(r["set"], r["seed"], r["predictor"], r["epochs"], r.get("ensemble")) for r in runs}
     for name in args.sets:
