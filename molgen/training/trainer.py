@@ -2,8 +2,9 @@
 
 A family plugs in through the :class:`Trainable` hooks (encode, collate, loss); the trainer
 owns the generic machinery: device, seeding, AdamW, gradient clipping, mixed precision
-(bf16 autocast of the forward pass, see :mod:`molgen.training.precision`), the warm-up + cosine schedule, length-bucketed batches, validation, early stopping,
-per-epoch checkpoints, resuming and the wall-clock budget.
+(bf16 autocast of the forward pass, see :mod:`molgen.training.precision`), the warm-up +
+cosine schedule, length-bucketed batches, validation, early stopping, per-epoch
+checkpoints, resuming and the wall-clock budget.
 
 A family may also define these optional hooks, which the trainer calls when present:
 
