@@ -16,6 +16,8 @@ For each family (the CharRNN of ``configs/quick.toml`` and the transformer of
 
     python benchmarks/bench_precision.py                      # 3 minutes per run
     python benchmarks/bench_precision.py --minutes 1 --families char_rnn
+    python benchmarks/bench_precision.py --families char_rnn --precisions bf16 \
+        --speed-repeats 0 --model hidden_size=384      # a recipe that spends the speed
 
 Prints one JSON document. Input: MOSES train, read as in ``tune_char_rnn.py``.
 """
@@ -58,7 +60,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--n-train", type=int, default=20_000)
     parser.add_argument("--n-valid", type=int, default=2_000)
     parser.add_argument("--speed-steps", type=int, default=10, help="steps per timed block")
-    parser.add_argument("--speed-repeats", type=int, default=5, help="blocks per precision")
+    parser.add_argument(
+        "--speed-repeats", type=int, default=5, help="blocks per precision (0: no speed part)"
+    )
+    parser.add_argument(
+        "--precisions", nargs="+", default=["fp32", "bf16"], choices=["fp32", "bf16"]
+    )
     parser.add_argument("--sample-n", type=int, default=512)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto")
@@ -232,13 +239,15 @@ def main() -> None:
         entry: dict[str, Any] = {
             "model": family.model.model_dump(),
             "batch_size": family.train.batch_size,
-            "speed": speed(family, train, args),
         }
-        runs = {p: equal_time(family, p, train, valid, args) for p in ("fp32", "bf16")}
+        if args.speed_repeats:
+            entry["speed"] = speed(family, train, args)
+        runs = {p: equal_time(family, p, train, valid, args) for p in args.precisions}
         entry["equal_time"] = runs
-        entry["tokens_per_second_ratio"] = round(
-            runs["bf16"]["tokens_per_second"] / runs["fp32"]["tokens_per_second"], 3
-        )
+        if len(runs) == 2:
+            entry["tokens_per_second_ratio"] = round(
+                runs["bf16"]["tokens_per_second"] / runs["fp32"]["tokens_per_second"], 3
+            )
         report["families"][name] = entry
         print(json.dumps({name: entry}), file=sys.stderr, flush=True)  # partial results
     print(json.dumps(report, indent=2))
