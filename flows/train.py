@@ -98,6 +98,7 @@ def train_flow(
             config.model, config.train, data_dir, key, out_dir, resume, run.info.run_id
         )
         log_metrics({f"final_{k}": v for k, v in result.items()})
+        mlflow.set_tag("molgen.precision", result.get("precision", "fp32"))  # as resolved
         # The checkpoint as an MLflow pyfunc model of this run (runs:/<run_id>/model).
         logged = log_generator_model(ModelLayout(Path(out_dir)).checkpoint, config.sample)
         logger.info("model %s trained: %s", config.model.name, result)

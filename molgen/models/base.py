@@ -45,6 +45,8 @@ class TrainResult(StrictModel):
     stopped_because: str
     tokens_per_second: float
     seconds: float
+    precision: str = "fp32"
+    """The forward pass's precision as trained: ``bf16``, ``fp16`` or ``fp32``."""
 
 
 class GeneratorTrainer(Protocol):

@@ -8,6 +8,8 @@ A checkpoint is a dict of plain data (str, numbers, lists, dicts and tensors):
 - ``state_dict``: the network's tensors (on CPU);
 - ``data_hash``: hash of the data it was trained on (``""`` if unknown);
 - ``trainer_state``: what the trainer needs to resume, or ``None``;
+- ``precision``: written by the trainer, the forward-pass precision the weights were
+  trained in (``bf16``, ``fp16`` or ``fp32``); absent from older checkpoints;
 - any further plain-data entries the caller adds.
 
 No class is pickled, so a checkpoint keeps loading when code moves.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import warnings
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from molgen.training.precision import Precision
 from molgen.utils.config import StrictModel
 
 __all__ = ["TrainConfig"]
@@ -38,6 +40,28 @@ class TrainConfig(StrictModel):
     val_max_molecules: int | None = Field(default=20_000, ge=1)
     seed: int = 0
     device: str = Field(default="auto", description="auto (CUDA if present), cpu, cuda, cuda:N")
-    mixed_precision: bool = Field(default=True, description="bf16/fp16 autocast on CUDA only.")
+    precision: Precision = Field(
+        default="auto",
+        description="Forward-pass precision: auto (bf16 autocast where the device supports "
+        "it and it was measured faster for the family, else fp32; fp16 on CUDA without bf16), "
+        "bf16 (an error where unsupported) or fp32. Weights, optimiser, losses and "
+        "validation stay fp32. See molgen.training.precision.",
+    )
     log_every_steps: int = Field(default=50, ge=1)
     progress_bar: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_mixed_precision(cls, data: Any) -> Any:
+        """Read the old ``mixed_precision`` switch (true: ``auto``, false: ``fp32``)."""
+        if not isinstance(data, dict) or "mixed_precision" not in data:
+            return data
+        data = dict(data)
+        legacy = data.pop("mixed_precision")
+        warnings.warn(
+            "train.mixed_precision is deprecated; use precision = 'auto' | 'bf16' | 'fp32'",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        data.setdefault("precision", "auto" if legacy else "fp32")
+        return data

@@ -1,9 +1,10 @@
 """The shared trainer: one optimisation loop for every model family.
 
 A family plugs in through the :class:`Trainable` hooks (encode, collate, loss); the trainer
-owns the generic machinery: device, seeding, AdamW, gradient clipping, mixed precision on
-CUDA, the warm-up + cosine schedule, length-bucketed batches, validation, early stopping,
-per-epoch checkpoints, resuming and the wall-clock budget.
+owns the generic machinery: device, seeding, AdamW, gradient clipping, mixed precision
+(bf16 autocast of the forward pass, see :mod:`molgen.training.precision`), the warm-up +
+cosine schedule, length-bucketed batches, validation, early stopping, per-epoch
+checkpoints, resuming and the wall-clock budget.
 
 A family may also define these optional hooks, which the trainer calls when present:
 
@@ -13,6 +14,11 @@ A family may also define these optional hooks, which the trainer calls when pres
   reconstruction and KL terms, averaged since the last call);
 - ``epoch_metrics(val_items) -> dict[str, float]`` after each validation, in eval mode
   without gradients (e.g. active latent units, the uniqueness of periodic samples).
+
+and this optional class attribute:
+
+- ``cpu_autocast: bool``: True when bf16 autocast was measured to speed the family up on
+  a bf16-capable CPU, so that ``precision = "auto"`` uses it there.
 
 Under ``torchrun`` (``WORLD_SIZE`` > 1) the same loop trains data-parallel (see
 :mod:`molgen.training.distributed`): each process takes its shard of every epoch, DDP
@@ -25,7 +31,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +44,7 @@ from molgen.models.base import MetricLogger, ModelConfig, TrainResult
 from molgen.models.checkpoint import read_checkpoint
 from molgen.training.config import TrainConfig
 from molgen.training.distributed import Distributed, TrainingStep, epoch_batches, setup_distributed
+from molgen.training.precision import autocast, precision_name, resolve_precision
 from molgen.training.progress_bar import TrainingBar
 from molgen.training.schedule import lr_factor, progress
 from molgen.training.state import RunProgress, capture_rng, restore_rng
@@ -91,13 +97,6 @@ class Trainable(Protocol):
     def save(self, path: str | Path, *, extra: dict[str, Any] | None = None) -> None:
         """Write a checkpoint with ``extra`` entries."""
         ...
-
-
-def _amp_dtype(device: torch.device, enabled: bool) -> torch.dtype | None:
-    """bf16 (or fp16 where bf16 is unsupported) autocast on CUDA; none elsewhere."""
-    if not enabled or device.type != "cuda":
-        return None
-    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
 @dataclass
@@ -210,7 +209,9 @@ class Trainer:
         optimizer = torch.optim.AdamW(
             params, lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay
         )
-        amp = _amp_dtype(device, cfg.mixed_precision)
+        amp = resolve_precision(cfg.precision, device, model)
+        if world.is_main:
+            logger.info("training in %s on %s", precision_name(amp), device)
         scaler = torch.amp.GradScaler(device.type, enabled=amp == torch.float16)
         state = RunProgress()
         if resume and last.is_file():
@@ -258,6 +259,7 @@ class Trainer:
             stopped_because=stopped,
             tokens_per_second=run.train_tokens / run.train_seconds if run.train_seconds else 0.0,
             seconds=state.elapsed_seconds,
+            precision=precision_name(run.amp),
         )
 
     def _train_epoch(self, run: _Run) -> bool:
@@ -312,7 +314,7 @@ class Trainer:
         for group in run.optimizer.param_groups:
             group["lr"] = lr
         batch = run.model.collate([run.items[i] for i in idx])
-        with torch.autocast(run.model.device.type, dtype=run.amp) if run.amp else nullcontext():
+        with autocast(run.model.device, run.amp):  # the forward pass only
             loss, count = run.forward(batch)
         run.optimizer.zero_grad(set_to_none=True)
         run.scaler.scale(loss).backward()
@@ -364,14 +366,16 @@ class Trainer:
 
     def _validate(self, run: _Run) -> float:
         """Token-level mean NLL over the validation items (each process evaluates its
-        shard; the sums are added over processes, so every process gets the same mean)."""
+        shard; the sums are added over processes, so every process gets the same mean).
+
+        It runs in fp32 whatever the training precision, so validation losses compare
+        across precisions."""
         model = run.model
         total = count = torch.zeros((), device=model.device)
         size = self.config.batch_size * _EVAL_BATCH_FACTOR
         items = run.world.shard(run.val_items)
         model.module.eval()
-        autocast = torch.autocast(model.device.type, dtype=run.amp) if run.amp else nullcontext()
-        with torch.no_grad(), autocast:
+        with torch.no_grad():
             for idx in sorted_batches([len(item) for item in items], size):
                 nll, n = model.validation_loss(model.collate([items[i] for i in idx]))
                 total, count = total + nll.float(), count + n
@@ -393,17 +397,22 @@ class Trainer:
 
     def _checkpoint(self, run: _Run, last: Path, best: Path, data_hash: str) -> None:
         """Write ``last.pt`` (with all that resuming needs) and, if validation improved,
-        ``best.pt``."""
+        ``best.pt``. Both record the precision the weights were trained in."""
+        precision = precision_name(run.amp)
         trainer_state = {
             "progress": run.state.to_dict(),
             "optimizer": run.optimizer.state_dict(),
             "grad_scaler": run.scaler.state_dict() if run.scaler.is_enabled() else None,
             "rng": capture_rng(),
             "train_config": self.config.model_dump(mode="json"),
+            "precision": precision,
         }
-        run.model.save(last, extra={"data_hash": data_hash, "trainer_state": trainer_state})
+        run.model.save(
+            last,
+            extra={"data_hash": data_hash, "trainer_state": trainer_state, "precision": precision},
+        )
         if run.state.bad_epochs == 0:
-            run.model.save(best, extra={"data_hash": data_hash})
+            run.model.save(best, extra={"data_hash": data_hash, "precision": precision})
 
     def _restore(
         self,

@@ -23,6 +23,7 @@ class CharRNNGenerator(AutoregressiveGenerator):
     model_type = "char_rnn"
     config_class = CharRNNConfig
     config: CharRNNConfig
+    cpu_autocast = True  # bf16 LSTM training is faster on a bf16 CPU (bench_precision.py)
 
     def build_module(self) -> CharRNN:
         """Embedding -> LSTM -> linear, sized by the config."""
