@@ -30,7 +30,12 @@ class PredictorConfig(StrictModel):
         dropout: dropout in message passing and in the head.
         epochs: passes over the training set.
         batch_size: molecules per step.
-        lr: Adam learning rate.
+        lr: Adam's peak learning rate.
+        lr_schedule: ``warmup_decay`` (linear warm-up from ``lr * lr_ratio`` to ``lr`` over
+            ``warmup_epochs``, then exponential decay to ``lr * lr_ratio`` at the last
+            epoch) or ``constant``.
+        warmup_epochs: epochs of the warm-up.
+        lr_ratio: the first and last learning rate as a fraction of the peak.
         weight_decay: Adam weight decay.
         ensemble_size: independently seeded models whose spread is the uncertainty.
         mve: mean-variance estimation: a head also predicts a variance, trained by
@@ -52,6 +57,9 @@ class PredictorConfig(StrictModel):
     epochs: int = Field(default=50, ge=1, le=10_000)
     batch_size: int = Field(default=50, ge=1, le=100_000)
     lr: float = Field(default=1e-3, gt=0, le=1)
+    lr_schedule: Literal["warmup_decay", "constant"] = "warmup_decay"
+    warmup_epochs: float = Field(default=2.0, ge=0)
+    lr_ratio: float = Field(default=0.1, gt=0, le=1)
     weight_decay: float = Field(default=0.0, ge=0)
     ensemble_size: int = Field(default=1, ge=1, le=64)
     mve: bool = False

@@ -31,7 +31,7 @@ from molgen.utils.errors import ConfigError
 from molgen.utils.hashing import hash_strings
 from molgen.utils.runtime import resolve_device, seed_everything
 
-__all__ = ["fit_predictor", "masked_loss"]
+__all__ = ["fit_predictor", "lr_at_step", "masked_loss"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,23 @@ def masked_loss(
     else:
         losses = (output - filled) ** 2
     return (losses * present).sum() / present.sum().clamp(min=1)
+
+
+def lr_at_step(step: int, steps_per_epoch: int, config: PredictorConfig) -> float:
+    """The learning rate of optimiser step ``step`` (0-based) under ``config.lr_schedule``.
+
+    ``warmup_decay`` rises linearly from ``lr * lr_ratio`` to ``lr`` over the warm-up
+    epochs, then decays exponentially to ``lr * lr_ratio`` at the end of the last epoch.
+    """
+    if config.lr_schedule == "constant":
+        return config.lr
+    low = config.lr * config.lr_ratio
+    warmup = round(config.warmup_epochs * steps_per_epoch)
+    total = max(config.epochs * steps_per_epoch, warmup + 1)
+    if step < warmup:
+        return low + (config.lr - low) * step / warmup
+    decay_steps = max(total - 1 - warmup, 1)
+    return config.lr * config.lr_ratio ** (min(step - warmup, decay_steps) / decay_steps)
 
 
 class _Prepared:
@@ -150,6 +167,7 @@ def _train_member(
     )
     rng = np.random.default_rng(seed)
     best_loss, best_state = math.inf, None
+    steps_per_epoch, step = math.ceil(len(train.graphs) / config.batch_size), 0
     for epoch in range(config.epochs):
         network.train()
         order = rng.permutation(len(train.graphs))
@@ -159,6 +177,9 @@ def _train_member(
             graphs, descriptors, labels = _batch_inputs(train, index, descriptor_scaler, device)
             output, variance = network(graphs, descriptors)  # type: ignore[arg-type]
             loss = masked_loss(output, variance, labels, config.task)
+            for group in optimiser.param_groups:
+                group["lr"] = lr_at_step(step, steps_per_epoch, config)
+            step += 1
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()

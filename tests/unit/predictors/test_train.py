@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from molgen.predictors import (
     fit_predictor,
     load_predictor,
 )
+from molgen.predictors.train import lr_at_step
 
 SMALL = {"hidden_size": 32, "depth": 2, "batch_size": 16}
 
@@ -63,7 +65,9 @@ def test_mve_and_descriptors_save_and_load_identically(
 
 
 def test_classification_gives_probabilities(labelled: pd.DataFrame) -> None:
-    config = PredictorConfig(task="classification", targets=["active"], epochs=40, **SMALL)
+    config = PredictorConfig(
+        task="classification", targets=["active"], epochs=40, lr_schedule="constant", **SMALL
+    )
     predictor = fit_predictor(labelled, None, config)
     metrics, predictions = evaluate_predictor(predictor, labelled)
     assert predictions["active"].between(0, 1).all()
@@ -72,7 +76,9 @@ def test_classification_gives_probabilities(labelled: pd.DataFrame) -> None:
 
 def test_multitask_with_missing_labels(labelled: pd.DataFrame) -> None:
     assert labelled["tpsa"].isna().any()
-    config = PredictorConfig(targets=["logp", "tpsa"], epochs=60, lr=3e-3, **SMALL)
+    config = PredictorConfig(
+        targets=["logp", "tpsa"], epochs=60, lr=3e-3, lr_schedule="constant", **SMALL
+    )
     predictor = fit_predictor(labelled, None, config)
     metrics, predictions = evaluate_predictor(predictor, labelled)
     assert predictions[["logp", "tpsa", "logp_std", "tpsa_std"]].notna().all().all()
@@ -103,3 +109,16 @@ def test_load_errors_are_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=r"no predictor\.pt"):
         load_predictor(tmp_path / "empty")
+
+
+def test_warmup_decay_schedule_rises_peaks_and_decays_to_the_floor() -> None:
+    config = PredictorConfig(targets=["y"], epochs=10, lr=1e-3, warmup_epochs=2, lr_ratio=0.1)
+    steps_per_epoch = 5
+    rates = [lr_at_step(step, steps_per_epoch, config) for step in range(10 * steps_per_epoch)]
+    assert rates[0] == pytest.approx(1e-4)
+    assert rates[10] == pytest.approx(1e-3)  # the peak, right after 2 epochs of warm-up
+    assert all(a < b for a, b in itertools.pairwise(rates[:11]))
+    assert all(a > b for a, b in itertools.pairwise(rates[10:]))
+    assert rates[-1] == pytest.approx(1e-4)
+    constant = config.model_copy(update={"lr_schedule": "constant"})
+    assert {lr_at_step(step, 5, constant) for step in range(50)} == {1e-3}
