@@ -50,7 +50,7 @@ class PredictorConfig(StrictModel):
     targets: list[str] = Field(min_length=1)
     hidden_size: int = Field(default=300, ge=4, le=4096)
     depth: int = Field(default=3, ge=1, le=12)
-    aggregation: Aggregation = "mean"
+    aggregation: Aggregation = "norm"
     norm_constant: float = Field(default=100.0, gt=0)
     ffn_layers: int = Field(default=2, ge=1, le=6)
     dropout: float = Field(default=0.0, ge=0, lt=1)

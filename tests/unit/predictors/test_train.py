@@ -23,7 +23,7 @@ SMALL = {"hidden_size": 32, "depth": 2, "batch_size": 16}
 
 def test_overfits_a_tiny_regression_set(labelled: pd.DataFrame) -> None:
     train = labelled.iloc[:16]
-    config = PredictorConfig(targets=["logp"], epochs=150, lr=3e-3, **SMALL)
+    config = PredictorConfig(targets=["logp"], epochs=150, lr=3e-3, lr_schedule="constant", **SMALL)
     predictor = fit_predictor(train, None, config)
     metrics, _ = evaluate_predictor(predictor, train)
     assert metrics["logp.rmse"] < 0.15 * train["logp"].std()
@@ -66,7 +66,12 @@ def test_mve_and_descriptors_save_and_load_identically(
 
 def test_classification_gives_probabilities(labelled: pd.DataFrame) -> None:
     config = PredictorConfig(
-        task="classification", targets=["active"], epochs=40, lr_schedule="constant", **SMALL
+        task="classification",
+        targets=["active"],
+        epochs=40,
+        lr=3e-3,
+        lr_schedule="constant",
+        **SMALL,
     )
     predictor = fit_predictor(labelled, None, config)
     metrics, predictions = evaluate_predictor(predictor, labelled)
