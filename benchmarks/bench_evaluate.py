@@ -12,6 +12,8 @@ the second reuses them. Prints JSON with both wall times, the speed-up, seconds 
     python benchmarks/bench_evaluate.py                      # full scale: 30k vs MOSES
     python benchmarks/bench_evaluate.py --n 3000 --reference-n 10000
     python benchmarks/bench_evaluate.py --samples samples.parquet --data runs/x/data
+    python benchmarks/bench_evaluate.py --samples runs/quick/char_rnn/samples.parquet \
+        --n 10000 --cache data/cache/whole_moses     # a run judged against the whole test set
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ def main() -> None:
     parser.add_argument("--reference-n", type=int, help="test/test_scaffolds subset size")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--n-jobs", type=int, default=0, help="processes (0 = all cores)")
+    parser.add_argument(
+        "--cache",
+        help="reference-statistics cache to keep and reuse across runs (default: a temp dir)",
+    )
     args = parser.parse_args()
     install_stage_timers()
 
@@ -127,7 +133,7 @@ def main() -> None:
             samples = read_source(args.samples)["input"].head(args.n).tolist()
         else:
             samples = moses_split("train", args.n, seed=123)
-        cache = Path(tmp) / "cache"
+        cache = Path(args.cache) if args.cache else Path(tmp) / "cache"
         stage_seconds()
         cold, metrics = timed_evaluate(samples, data, cache, args.device, args.n_jobs)
         cold_stages = stage_seconds()
