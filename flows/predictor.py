@@ -64,7 +64,9 @@ def predictor_flow(
         log_metrics({k: summary[k] for k in ("rows_kept", "rows_rejected", "n_train", "n_test")})
         for path in summary["plots"].values():
             mlflow.log_artifact(path, "plots")
-        for name in ("metrics.json", "rejects.csv", "test_predictions.csv", "history.csv"):
+        artifacts = ("metrics.json", "rejects.csv", "test_predictions.csv", "history.csv",
+                     "cv_folds.csv", "cv_predictions.csv")  # fmt: skip
+        for name in artifacts:
             if (out / name).is_file():
                 mlflow.log_artifact(str(out / name))
         logged = log_predictor_model(

@@ -69,6 +69,8 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[[Any], None])
     train_cmd.add_argument("--smiles-column", default="smiles", metavar="COL")
     train_cmd.add_argument("--split", choices=["random", "scaffold"], default="scaffold")
     train_cmd.add_argument("--split-seed", type=int, default=0)
+    train_cmd.add_argument("--cv-folds", type=int, default=0, metavar="K",
+                           help="also cross-validate over K seeded folds (0: off)")  # fmt: skip
     train_cmd.add_argument("--hidden-size", type=int)
     train_cmd.add_argument("--depth", type=int)
     train_cmd.add_argument("--aggregation", choices=["mean", "sum", "norm"])
@@ -118,7 +120,8 @@ def stage_settings(args: argparse.Namespace) -> Any:
     try:
         return PredictorStageConfig(
             name=name, data=args.data, smiles_column=args.smiles_column, split=args.split,
-            split_seed=args.split_seed, register_model=not args.no_register, model=model,
+            split_seed=args.split_seed, cv_folds=args.cv_folds,
+            register_model=not args.no_register, model=model,
         )  # fmt: skip
     except ValidationError as exc:
         message = format_validation_error(exc, "molgen predictor train")

@@ -96,6 +96,8 @@ class PredictorStageConfig(StrictModel):
         split: ``random`` or ``scaffold`` (Bemis–Murcko) train/validation/test split.
         fractions: train, validation and test shares.
         split_seed: the split's seed.
+        cv_folds: also cross-validate the recipe over this many seeded random folds of all
+            usable rows (0: no cross-validation); reported as ``cv.<metric>.mean``/``.std``.
         predict: files whose molecules are predicted once trained (written beside it).
         register_model: log the model to MLflow's registry under ``name``.
         alias: the registry alias the new version gets (``models:/<name>@<alias>``;
@@ -109,10 +111,18 @@ class PredictorStageConfig(StrictModel):
     split: Literal["random", "scaffold"] = "scaffold"
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
     split_seed: int = Field(default=0, ge=0)
+    cv_folds: int = Field(default=0, ge=0, le=100)
     predict: list[str] = Field(default_factory=list)
     register_model: bool = True
     alias: str = Field(default="champion", pattern=r"^[a-z][a-z0-9_-]*$")
     model: PredictorConfig
+
+    @field_validator("cv_folds")
+    @classmethod
+    def _folds(cls, folds: int) -> int:
+        if folds == 1:
+            raise ValueError("cv_folds must be 0 (off) or at least 2")
+        return folds
 
     @field_validator("alias")
     @classmethod

@@ -3,7 +3,8 @@
 :func:`train_from_file` reads a labelled file (rejecting bad rows with reasons), splits it,
 trains, evaluates on the test split and writes everything to one folder:
 ``predictor.pt``, ``rejects.csv``, ``test_predictions.csv``, ``history.csv``,
-``metrics.json`` and ``plots/`` (parity or ROC, and calibration, per target).
+``metrics.json`` and ``plots/`` (parity or ROC, and calibration, per target); with
+``cv_folds`` also ``cv_folds.csv`` and ``cv_predictions.csv`` (out-of-fold).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from molgen.predictors.config import PredictorStageConfig
+from molgen.predictors.crossval import cross_validate
 from molgen.predictors.data import read_labelled, read_molecules
 from molgen.predictors.evaluate import evaluate_predictor
 from molgen.predictors.plots import calibration_plot, parity_plot, roc_plot
@@ -100,6 +102,17 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
         write_table(predictions, out / "test_predictions.csv")
         plots = write_plots(predictions, config.targets, config.task, out / "plots")
     pd.DataFrame(predictor.history).to_csv(out / "history.csv", index=False)
+    if stage.cv_folds:
+        if stage.cv_folds > len(table.frame):
+            raise InputError(
+                stage.data, f"cv_folds {stage.cv_folds} exceeds the {len(table.frame)} usable rows"
+            )
+        crossval = cross_validate(
+            table.frame, config, stage.cv_folds, stage.split_seed, stage.smiles_column
+        )
+        write_table(crossval.folds, out / "cv_folds.csv")
+        write_table(crossval.predictions, out / "cv_predictions.csv")
+        metrics |= crossval.summary
     counts = {
         "rows_kept": len(table.frame),
         "rows_rejected": len(table.rejects),

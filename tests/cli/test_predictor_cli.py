@@ -26,9 +26,11 @@ def _one_line_error(capsys) -> str:
 def test_train_predict_evaluate(workdir, prefect_harness, capsys):
     out = workdir / "logp"
     assert main(["predictor", "train", str(DATA), "--target", "logp", "--out", str(out),
-                 "--split", "random", *SMALL]) == 0  # fmt: skip
+                 "--split", "random", "--cv-folds", "3", *SMALL]) == 0  # fmt: skip
     trained = _last_json(capsys)
     assert trained["rows_kept"] == 48 and (out / "predictor.pt").is_file()
+    assert trained["metrics"]["cv.folds"] == 3 and trained["metrics"]["cv.logp.rmse.mean"] > 0
+    assert len(pd.read_csv(out / "cv_predictions.csv")) == 48
     assert trained["mlflow_run_id"] and "registered_uri" not in trained
 
     inputs = workdir / "in.csv"
