@@ -117,7 +117,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
         predictors = None
         if config.predictors:
             predictors = predictors_flow(
-                config, str(layout.root / "predictors"), parent_run_id=parent_id
+                config, str(layout.predictors_dir), parent_run_id=parent_id
             )
         designed = None
         if config.design is not None:

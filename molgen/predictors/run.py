@@ -27,6 +27,7 @@ from molgen.predictors.predictor import CHECKPOINT_NAME, TrainedPredictor
 from molgen.predictors.split import split_frame
 from molgen.predictors.train import fit_predictor
 from molgen.utils.errors import InputError
+from molgen.utils.run_layout import PredictorLayout
 from molgen.utils.tables import write_table
 
 __all__ = ["TrainResult", "predict_file", "train_from_file", "write_plots"]
@@ -100,7 +101,8 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
     if len(test):
         metrics, predictions = evaluate_predictor(predictor, test)
         write_table(predictions, out / "test_predictions.csv")
-        plots = write_plots(predictions, config.targets, config.task, out / "plots")
+        plots_dir = PredictorLayout(out).plots_dir
+        plots = write_plots(predictions, config.targets, config.task, plots_dir)
     pd.DataFrame(predictor.history).to_csv(out / "history.csv", index=False)
     if stage.cv_folds:
         if stage.cv_folds > len(table.frame):

@@ -12,6 +12,7 @@ the CLI read back::
                                     training_curves.png
     DIR/design/                     scored.parquet, top.parquet, steps.parquet, summary.json,
                                     state.pt (resume point), agent/checkpoint.pt, plots/
+    DIR/predictors/<name>/          predictor.pt, metrics.json, rejects.csv, plots/, ...
     DIR/summary.json
     DIR/report.html
 
@@ -34,6 +35,7 @@ __all__ = [
     "DesignLayout",
     "FamilyLayout",
     "ModelLayout",
+    "PredictorLayout",
     "RunLayout",
     "run_folders",
     "stage_marker",
@@ -198,6 +200,19 @@ class DesignLayout:
 
 
 @dataclass(frozen=True)
+class PredictorLayout:
+    """A trained predictor's folder (``molgen predictor train --out`` or a pipeline's
+    ``DIR/predictors/<name>/``)."""
+
+    root: Path
+
+    @property
+    def plots_dir(self) -> Path:
+        """Parity or ROC, and calibration plots, per target."""
+        return self.root / "plots"
+
+
+@dataclass(frozen=True)
 class RunLayout:
     """A pipeline run's output folder (``molgen run --out DIR``)."""
 
@@ -221,6 +236,11 @@ class RunLayout:
     def family(self, label: str) -> FamilyLayout:
         """The folder of the family labelled ``label``."""
         return FamilyLayout(self.root / label)
+
+    @property
+    def predictors_dir(self) -> Path:
+        """Where the pipeline's ``[[predictors]]`` are trained, one folder each."""
+        return self.root / "predictors"
 
     @property
     def design(self) -> DesignLayout:
