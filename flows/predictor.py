@@ -15,6 +15,7 @@ from molgen.model_registry.predictor import log_predictor_model
 from molgen.predictors.predictor import CHECKPOINT_NAME
 from molgen.predictors.run import predict_file, train_from_file
 from molgen.tracking import log_config, log_metrics
+from molgen.utils.run_layout import PredictorLayout
 
 __all__ = ["predictor_flow", "predictors_flow", "train_predictor"]
 
@@ -64,11 +65,9 @@ def predictor_flow(
         log_metrics({k: summary[k] for k in ("rows_kept", "rows_rejected", "n_train", "n_test")})
         for path in summary["plots"].values():
             mlflow.log_artifact(path, "plots")
-        artifacts = ("metrics.json", "rejects.csv", "test_predictions.csv", "history.csv",
-                     "cv_folds.csv", "cv_predictions.csv")  # fmt: skip
-        for name in artifacts:
-            if (out / name).is_file():
-                mlflow.log_artifact(str(out / name))
+        for path in PredictorLayout(out).tables():
+            if path.is_file():
+                mlflow.log_artifact(str(path))
         logged = log_predictor_model(
             out / CHECKPOINT_NAME,
             name="predictor",

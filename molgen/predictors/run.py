@@ -86,9 +86,10 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    layout = PredictorLayout(out)
     config = stage.model
     table = read_labelled(stage.data, config.targets, config.task, stage.smiles_column)
-    write_table(table.rejects, out / "rejects.csv")
+    write_table(table.rejects, layout.rejects)
     if len(table.frame) < 3:
         raise InputError(stage.data, f"only {len(table.frame)} usable rows; at least 3 needed")
     train, val, test = split_frame(table.frame, stage.split, stage.fractions, stage.split_seed)
@@ -100,10 +101,9 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
     plots: dict[str, Path] = {}
     if len(test):
         metrics, predictions = evaluate_predictor(predictor, test)
-        write_table(predictions, out / "test_predictions.csv")
-        plots_dir = PredictorLayout(out).plots_dir
-        plots = write_plots(predictions, config.targets, config.task, plots_dir)
-    pd.DataFrame(predictor.history).to_csv(out / "history.csv", index=False)
+        write_table(predictions, layout.test_predictions)
+        plots = write_plots(predictions, config.targets, config.task, layout.plots_dir)
+    pd.DataFrame(predictor.history).to_csv(layout.history, index=False)
     if stage.cv_folds:
         if stage.cv_folds > len(table.frame):
             raise InputError(
@@ -112,8 +112,8 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
         crossval = cross_validate(
             table.frame, config, stage.cv_folds, stage.split_seed, stage.smiles_column
         )
-        write_table(crossval.folds, out / "cv_folds.csv")
-        write_table(crossval.predictions, out / "cv_predictions.csv")
+        write_table(crossval.folds, layout.cv_folds)
+        write_table(crossval.predictions, layout.cv_predictions)
         metrics |= crossval.summary
     counts = {
         "rows_kept": len(table.frame),
@@ -131,10 +131,10 @@ def train_from_file(stage: PredictorStageConfig, out_dir: str | Path) -> TrainRe
         "split": stage.split,
         **counts,
         "metrics": clean,
-        "rejects": str(out / "rejects.csv"),
+        "rejects": str(layout.rejects),
         "data_hash": predictor.data_hash,
     }
-    (out / "metrics.json").write_text(json.dumps(summary, indent=2))
+    layout.metrics.write_text(json.dumps(summary, indent=2))
     logger.info("predictor %s: %s", stage.name, clean)
     return TrainResult(predictor, out, metrics, plots, summary)
 

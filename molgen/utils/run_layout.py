@@ -211,6 +211,41 @@ class PredictorLayout:
         """Parity or ROC, and calibration plots, per target."""
         return self.root / "plots"
 
+    @property
+    def metrics(self) -> Path:
+        """Counts, test metrics (and cross-validation summary) as JSON."""
+        return self.root / "metrics.json"
+
+    @property
+    def rejects(self) -> Path:
+        """The labelled file's rejected rows with their reasons."""
+        return self.root / "rejects.csv"
+
+    @property
+    def test_predictions(self) -> Path:
+        """Labels and predictions of the test split."""
+        return self.root / "test_predictions.csv"
+
+    @property
+    def history(self) -> Path:
+        """Per-epoch losses of every ensemble member."""
+        return self.root / "history.csv"
+
+    @property
+    def cv_folds(self) -> Path:
+        """Per-fold cross-validation metrics (with ``cv_folds``)."""
+        return self.root / "cv_folds.csv"
+
+    @property
+    def cv_predictions(self) -> Path:
+        """Out-of-fold cross-validation predictions (with ``cv_folds``)."""
+        return self.root / "cv_predictions.csv"
+
+    def tables(self) -> list[Path]:
+        """The files a trained predictor leaves beside its checkpoint (some optional)."""
+        return [self.metrics, self.rejects, self.test_predictions, self.history,
+                self.cv_folds, self.cv_predictions]  # fmt: skip
+
 
 @dataclass(frozen=True)
 class RunLayout:
