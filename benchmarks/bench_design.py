@@ -13,7 +13,8 @@ Recipes (``--recipes``), each a ``[design]`` section laid over DesignConfig's de
 - ``pmo``: REINVENT as PMO tuned it (sigma 500, Adam 5e-4, replay of 24);
 - ``augmented`` (configs/design/pmo.toml): ``pmo`` plus Augmented Memory (two extra updates
   per step on the batch and the memory as random SMILES, Guo & Schwaller 2023), random
-  SMILES for replay and purging filled scaffolds from the memory.
+  SMILES for replay and purging filled scaffolds from the memory;
+- any TOML file with a ``[design]`` section (reported under its path).
 
 Runs go ``--jobs`` at a time, each in its own process with one torch thread. It prints
 JSON: per recipe and task, top-10 AUC (mean, sd, per seed), top-1/10/100 means, seconds per
@@ -21,6 +22,7 @@ run, and REINVENT's published AUC with whether the mean reaches it.
 
     python benchmarks/bench_design.py --prior runs/quick/char_rnn/model/checkpoint.pt
     python benchmarks/bench_design.py --recipes reinvent augmented --seeds 0 --jobs 2
+    python benchmarks/bench_design.py --recipes pmo my_recipe.toml --tasks qed
 """
 
 from __future__ import annotations
@@ -50,6 +52,17 @@ RECIPES = {
 }
 
 
+def recipe_settings(recipe: str) -> dict:
+    """A recipe's ``[design]`` settings: a name from :data:`RECIPES`, or a TOML file's."""
+    if recipe in RECIPES:
+        return RECIPES[recipe]
+    path = Path(recipe)
+    if path.suffix == ".toml" and path.is_file():
+        return tomllib.loads(path.read_text()).get("design", {})
+    known = ", ".join(RECIPES)
+    raise SystemExit(f"--recipes: {recipe!r} is neither a known recipe ({known}) nor a .toml file")
+
+
 def prior_checkpoint(args: argparse.Namespace) -> Path:
     """The prior: ``--prior``, or the quick run's CharRNN trained into the cache."""
     if args.prior:
@@ -73,7 +86,7 @@ def one_run(prior: str, recipe: str, task: str, seed: int, calls: int, out: str)
 
     torch.set_num_threads(1)
     objective = str(ROOT / f"configs/objectives/pmo/{task}.toml")
-    settings = {**RECIPES[recipe], "max_oracle_calls": calls, "seed": seed, "n_jobs": 1,
+    settings = {**recipe_settings(recipe), "max_oracle_calls": calls, "seed": seed, "n_jobs": 1,
                 "progress_bar": False, "stages": [{"objective": objective}]}  # fmt: skip
     started = time.perf_counter()
     summary = DesignRun(DesignConfig.model_validate(settings), load_generator(prior), out).run()
@@ -87,6 +100,11 @@ def _spawn(prior: Path, recipe: str, task: str, seed: int, calls: int, out: Path
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _folder(key: tuple) -> str:
+    recipe, task, seed = key
+    return f"{Path(recipe).stem}-{task}-{seed}"
 
 
 def _table(results: dict, recipes: list[str], tasks: list[str], seeds: list[int]) -> dict:
@@ -114,7 +132,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prior", help="CharRNN checkpoint (default: train configs/quick.toml)")
     parser.add_argument("--cache", default=str(ROOT / "benchmarks" / ".cache"))
-    parser.add_argument("--recipes", nargs="+", default=["augmented"], choices=list(RECIPES))
+    recipes_help = f"{', '.join(RECIPES)}, or a TOML file with a [design] section"
+    parser.add_argument("--recipes", nargs="+", default=["augmented"], help=recipes_help)
     parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--calls", type=int, default=10_000)
@@ -127,13 +146,15 @@ def main() -> None:
         recipe, task, seed = args.one
         print(json.dumps(one_run(args.prior, recipe, task, int(seed), args.calls, args.out)))
         return
+    for recipe in args.recipes:
+        recipe_settings(recipe)
     Path(args.cache).mkdir(parents=True, exist_ok=True)
     prior = prior_checkpoint(args)
     out = Path(args.out or tempfile.mkdtemp(prefix="bench_design_"))
     keys = [(r, t, s) for r in args.recipes for t in args.tasks for s in args.seeds]
     started = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
-        futures = {key: pool.submit(_spawn, prior, *key, args.calls, out / "-".join(map(str, key)))
+        futures = {key: pool.submit(_spawn, prior, *key, args.calls, out / _folder(key))
                    for key in keys}  # fmt: skip
         results = {key: future.result() for key, future in futures.items()}
     report = {

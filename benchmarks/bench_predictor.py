@@ -29,6 +29,7 @@ Every predictor gets ``--threads`` CPU threads (default 1), one run at a time.
     python benchmarks/bench_predictor.py --sets freesolv --seeds 0 --epochs 5 --out smoke.json
     python benchmarks/bench_predictor.py --predictors molgen --ensemble 5 --out ens5.json
     python benchmarks/bench_predictor.py --predictors molgen --molgen-option aggregation=norm
+    python benchmarks/bench_predictor.py --predictors chemprop --chemprop-featurizer rdkit_2d
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -154,8 +156,13 @@ def run_chemprop(
     venv: Path,
     work: Path,
     threads: int,
+    featurizers: list[str],
 ) -> Prediction:
-    """chemprop v2's CLI in its venv: train on the three CSVs, predict the test CSV."""
+    """chemprop v2's CLI in its venv: train on the three CSVs, predict the test CSV.
+
+    ``featurizers`` are chemprop's ``--molecule-featurizers`` (extra molecule-level
+    features joined to its learnt representation; none by default, as chemprop's own).
+    """
     work.mkdir(parents=True, exist_ok=True)
     paths = {part: work / f"{part}.csv" for part in ("train", "val", "test")}
     for part, path in paths.items():
@@ -167,6 +174,8 @@ def run_chemprop(
              "--warmup-epochs", str(min(2, epochs - 1)), "-o", str(work / "model"),
              "--accelerator", "cpu", "--devices", "1", "-n", "0",
              "--data-seed", str(seed), "--pytorch-seed", str(seed)]  # fmt: skip
+    if featurizers:
+        train += ["--molecule-featurizers", *featurizers]
     started = time.perf_counter()
     _run(train, env, work / "train.log")
     seconds = time.perf_counter() - started
@@ -174,6 +183,8 @@ def run_chemprop(
     predict = [binary, "predict", "-i", str(paths["test"]), "-s", "smiles", "-o", str(preds),
                "--model-paths", str(work / "model" / "model_0" / "best.pt"),
                "--accelerator", "cpu", "--devices", "1", "-n", "0"]  # fmt: skip
+    if featurizers:
+        predict += ["--molecule-featurizers", *featurizers]
     _run(predict, env, work / "predict.log")
     return pd.read_csv(preds)[target].to_numpy(float), None, seconds
 
@@ -256,10 +267,13 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
 
 
 def predictor_label(predictor: str, args: argparse.Namespace) -> str:
-    """The name a run is recorded under: ``molgen[key=value,...]`` with options."""
-    if predictor != "molgen" or not args.molgen_option:
-        return predictor
-    return f"molgen[{','.join(args.molgen_option)}]"
+    """The name a run is recorded under: ``molgen[key=value,...]`` with options,
+    ``chemprop[featurizer,...]`` with featurizers."""
+    if predictor == "molgen" and args.molgen_option:
+        return f"molgen[{','.join(args.molgen_option)}]"
+    if predictor == "chemprop" and args.chemprop_featurizer:
+        return f"chemprop[{','.join(args.chemprop_featurizer)}]"
+    return predictor
 
 
 def run_key(name: str, seed: int, predictor: str, args: argparse.Namespace) -> tuple:
@@ -278,10 +292,11 @@ def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, part
         options = parse_options(args.molgen_option)
         pred, std, seconds = run_molgen(parts, target, seed, args.epochs, args.ensemble, options)
     else:
-        work = Path(args.work) / f"{name}-seed{seed}-chemprop"
+        folder = re.sub(r"[^A-Za-z0-9_.=-]+", "-", predictor_label(predictor, args))
+        work = Path(args.work) / f"{name}-seed{seed}-{folder}"
         venv = Path(args.chemprop_venv)
         pred, std, seconds = run_chemprop(
-            parts, target, seed, args.epochs, venv, work, args.threads
+            parts, target, seed, args.epochs, venv, work, args.threads, args.chemprop_featurizer
         )
     y = parts["test"][target].to_numpy(float)
     sizes = {f"n_{part}": len(frame) for part, frame in parts.items()}
@@ -305,6 +320,13 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="KEY=VALUE",
         help="a PredictorConfig field for molgen (repeatable), e.g. aggregation=norm",
+    )
+    parser.add_argument(
+        "--chemprop-featurizer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a chemprop --molecule-featurizers entry (repeatable), e.g. v1_rdkit_2d_normalized",
     )
     parser.add_argument("--threads", type=int, default=1, help="CPU threads per predictor")
     parser.add_argument("--out", default="bench_predictor.json", help="results JSON")
