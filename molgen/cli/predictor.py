@@ -80,7 +80,8 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[[Any], None])
     train_cmd.add_argument("--lr", type=float)
     train_cmd.add_argument("--ensemble-size", type=int, help="models with different seeds")
     train_cmd.add_argument("--mve", action="store_true", help="also predict a variance")
-    train_cmd.add_argument("--descriptors", action="store_true", help="join RDKit descriptors")
+    train_cmd.add_argument("--descriptors", action=argparse.BooleanOptionalAction,
+                           help="join 14 RDKit 2-D descriptors (default: on)")  # fmt: skip
     train_cmd.add_argument("--seed", type=int)
     train_cmd.add_argument("--max-minutes", type=float)
     train_cmd.add_argument("--no-register", action="store_true", help="log, do not register")
@@ -115,7 +116,9 @@ def stage_settings(args: argparse.Namespace) -> Any:
 
     model: dict[str, Any] = {"targets": list(args.target), "task": args.task}
     model |= {k: getattr(args, k) for k in _MODEL_OPTIONS if getattr(args, k) is not None}
-    model |= {"mve": args.mve, "descriptors": args.descriptors}
+    model |= {"mve": args.mve}
+    if args.descriptors is not None:
+        model["descriptors"] = args.descriptors
     name = (args.name or Path(args.out).name or "predictor").lower().replace("-", "_")
     try:
         return PredictorStageConfig(

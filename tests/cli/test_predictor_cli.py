@@ -58,3 +58,14 @@ def test_bad_input_is_one_line(workdir, tmp_path, capsys):
     assert code == 2 and "--epochs" in _one_line_error(capsys)
     assert main(["predictor", "predict", str(tmp_path / "none"), str(DATA), "--out", "o.csv"]) == 2
     assert "predictor not found" in _one_line_error(capsys)
+
+
+def test_descriptors_are_on_unless_turned_off(tmp_path):
+    from molgen.cli.main import build_parser
+    from molgen.cli.predictor import stage_settings
+
+    base = ["predictor", "train", str(DATA), "--target", "logp", "--out", str(tmp_path)]
+    parser = build_parser()
+    assert stage_settings(parser.parse_args(base)).model.descriptors is True
+    turned_off = stage_settings(parser.parse_args([*base, "--no-descriptors"]))
+    assert turned_off.model.descriptors is False
