@@ -29,7 +29,7 @@ EXAMPLES = """examples:
 
 _MODEL_OPTIONS = (
     "hidden_size", "depth", "aggregation", "dropout", "epochs", "batch_size", "lr",
-    "ensemble_size", "seed", "max_minutes",
+    "ensemble_size", "descriptors", "seed", "max_minutes",
 )  # fmt: skip
 
 
@@ -117,8 +117,6 @@ def stage_settings(args: argparse.Namespace) -> Any:
     model: dict[str, Any] = {"targets": list(args.target), "task": args.task}
     model |= {k: getattr(args, k) for k in _MODEL_OPTIONS if getattr(args, k) is not None}
     model |= {"mve": args.mve}
-    if args.descriptors is not None:
-        model["descriptors"] = args.descriptors
     name = (args.name or Path(args.out).name or "predictor").lower().replace("-", "_")
     try:
         return PredictorStageConfig(
