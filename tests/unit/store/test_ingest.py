@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from molgen.store.engine import open_store
 from molgen.store.ingest import RunInfo, ingest_file, ingest_run_dir, ingest_scores
+from molgen.store.query import CandidateQuery
 from molgen.store.schema import FP_BYTES, Candidate, Molecule, Run
 from molgen.store.scored import read_scored_file
+from molgen.store.search import search
 from molgen.utils.errors import InputError
 from tests.unit.store.ingest_data import moses_smiles, scored_moses
 
@@ -296,6 +298,29 @@ def test_two_processes_ingesting_at_once_on_postgresql(postgres_db: str, tmp_pat
                     "FROM molecules")
         ).scalar_one()  # fmt: skip
     assert same
+    engine.dispose()
+
+
+def test_a_cartridge_store_gets_no_pattern_fingerprint_and_still_finds_substructures(
+    postgres_db: str,
+) -> None:
+    """The cartridge's own index answers substructure searches, so ingestion skips RDKit's
+    pattern fingerprint there (its largest cost); the Morgan fingerprint is still stored."""
+    engine = open_store(postgres_db)
+    table = scored_moses(30)
+    ingest_scores(engine, table, run=RUN, family="f")
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(Molecule.smiles, Molecule.fingerprint, Molecule.pattern_fp))
+        stored = rows.all()
+    assert len(stored) == 30
+    for smiles, fingerprint, pattern in stored:
+        assert pattern is None
+        assert fingerprint == rdkit_stored_fingerprints(smiles)[0]
+    ring = Chem.MolFromSmarts("c1ccccc1")
+    expected = sum(Chem.MolFromSmiles(s).HasSubstructMatch(ring) for s in table["smiles"])
+    assert 0 < expected < 30
+    found = search(engine, CandidateQuery(smarts="c1ccccc1", page_size=100))
+    assert found.total == expected
     engine.dispose()
 
 
