@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from molgen.design.agent import Policy
+from molgen.design.agent import BUCKET_SIZE, Policy, length_bucketed_log_likelihood
 from molgen.design.config import ReplayConfig
 from molgen.design.learner import Learner
 from molgen.design.loss import augmented_likelihood, reinvent_loss
@@ -63,3 +63,25 @@ def test_the_learner_minimises_the_hand_computed_loss(tiny_prior):
     assert after < expected
     # and left the prior alone
     assert [_log_likelihood_by_hand(policy.prior, s) for s in smiles] == pytest.approx(prior_ll)
+
+
+def test_length_buckets_give_the_padded_batch_likelihoods_and_gradients(tiny_prior):
+    """More sequences than one bucket, lengths shuffled: the same values and gradients as
+    scoring the whole batch padded to its longest sequence."""
+    rng = np.random.default_rng(0)
+    smiles = ["C" * int(n) + "O" for n in rng.integers(1, 30, size=BUCKET_SIZE * 2 + 5)]
+    policy = Policy(tiny_prior, max_length=40)
+    tokens, keep = policy.encode(smiles)
+    assert len(keep) == len(smiles)
+    module = policy.agent.module  # trainable (the prior is frozen)
+
+    def gradients(log_likelihood: torch.Tensor) -> list[torch.Tensor]:
+        module.zero_grad()
+        (log_likelihood * torch.linspace(-1, 1, len(smiles))).sum().backward()
+        return [p.grad.clone() for p in module.parameters()]
+
+    plain = -module.token_nll(tokens).sum(dim=1)
+    bucketed = length_bucketed_log_likelihood(policy.agent, tokens)
+    assert torch.allclose(bucketed, plain, rtol=1e-5, atol=1e-4)
+    for a, b in zip(gradients(bucketed), gradients(plain), strict=True):
+        assert torch.allclose(a, b, rtol=1e-4, atol=1e-5)
