@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from key_values import key_value_options  # noqa: E402
 from tune_char_rnn import moses_train, seeded_split  # noqa: E402
 
 from molgen.config import FamilyConfig, load_pipeline_config  # noqa: E402
@@ -82,27 +83,15 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _overrides(pairs: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs, values read as JSON when they parse (numbers, booleans)."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, _, value = pair.partition("=")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
-
-
 def family_config(name: str, args: argparse.Namespace) -> FamilyConfig:
     """The family's model and train sections from its config file, with overrides."""
     config = load_pipeline_config(ROOT / CONFIGS[name])
     family = next(f for f in config.family_configs() if f.model.name == name)
     model = type(family.model).model_validate(
-        {**family.model.model_dump(), **_overrides(args.model)}
+        {**family.model.model_dump(), **key_value_options(args.model, "--model")}
     )
     train = type(family.train).model_validate(
-        {**family.train.model_dump(), **_overrides(args.train)}
+        {**family.train.model_dump(), **key_value_options(args.train, "--train")}
     )
     return family.model_copy(update={"model": model, "train": train})
 

@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from key_values import key_value_options
 from scipy import stats
 
 from molgen.chem.fingerprints import FingerprintSpec, packed_matrix
@@ -252,20 +253,6 @@ def molgen_ensemble(args: argparse.Namespace) -> int:
     return args.ensemble if args.ensemble is not None else int(default)
 
 
-def parse_options(pairs: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs as a dict; values are read as JSON when they parse, else text."""
-    options: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--molgen-option takes KEY=VALUE, got {pair!r}")
-        try:
-            options[key] = json.loads(text)
-        except json.JSONDecodeError:
-            options[key] = text
-    return options
-
-
 def predictor_label(predictor: str, args: argparse.Namespace) -> str:
     """The name a run is recorded under: ``molgen[key=value,...]`` with options,
     ``chemprop[featurizer,...]`` with featurizers."""
@@ -289,7 +276,7 @@ def one_run(args: argparse.Namespace, name: str, seed: int, predictor: str, part
     if predictor == "rf":
         pred, std, seconds = run_rf(parts, target, seed, args.threads)
     elif predictor == "molgen":
-        options = parse_options(args.molgen_option)
+        options = key_value_options(args.molgen_option, "--molgen-option")
         pred, std, seconds = run_molgen(parts, target, seed, args.epochs, args.ensemble, options)
     else:
         folder = re.sub(r"[^A-Za-z0-9_.=-]+", "-", predictor_label(predictor, args))
@@ -347,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = {"epochs": args.epochs, "ensemble": molgen_ensemble(args), "threads": args.threads}
     settings["fractions"] = list(FRACTIONS)
-    settings["molgen_options"] = parse_options(args.molgen_option)
+    settings["molgen_options"] = key_value_options(args.molgen_option, "--molgen-option")
     runs = load_results(out)
     done = {(r["set"], r["seed"], r["predictor"], r["epochs"], r.get("ensemble")) for r in runs}
     for name in args.sets:
