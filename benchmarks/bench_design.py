@@ -13,7 +13,7 @@ Recipes (``--recipes``), each a ``[design]`` section laid over DesignConfig's de
 - ``pmo``: REINVENT as PMO tuned it (sigma 500, Adam 5e-4, replay of 24);
 - ``augmented`` (configs/design/pmo.toml): ``pmo`` plus Augmented Memory (two extra updates
   per step on the batch and the memory as random SMILES, Guo & Schwaller 2023), random
-  SMILES for replay and purging filled scaffolds from the memory;
+  SMILES for replay, and the identical-SMILES filter instead of scaffold buckets;
 - any TOML file with a ``[design]`` section (reported under its path).
 
 Runs go ``--jobs`` at a time, each in its own process with one torch thread. It prints
