@@ -14,9 +14,13 @@ from typing import Protocol
 import numpy as np
 import torch
 
+from molgen.data.batching import sorted_batches
 from molgen.models.token_generator import TokenGenerator, evaluating
 
-__all__ = ["AutoregressiveGenerator", "TokenLanguageModel"]
+__all__ = ["LIKELIHOOD_BUCKET", "AutoregressiveGenerator", "TokenLanguageModel"]
+
+LIKELIHOOD_BUCKET = 48
+"""Sequences per network call in :meth:`AutoregressiveGenerator.sequence_log_likelihood`."""
 
 
 class TokenLanguageModel(Protocol):
@@ -94,8 +98,28 @@ class AutoregressiveGenerator(TokenGenerator):
         encodable (see :meth:`encodable`); the network is used in its current mode.
         """
         encoded = [self.vocabulary.encode(s) for s in smiles]
-        nll = self.module.token_nll(self.collate(encoded))
-        return -nll.sum(dim=1)
+        return self.sequence_log_likelihood(self.collate(encoded))
+
+    def sequence_log_likelihood(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Differentiable log-likelihood of each padded sequence (``<bos>`` first), in input
+        order, computed in buckets of similar length.
+
+        A batch padded to its longest sequence spends a third of an LSTM's work on padding
+        (random SMILES of 164 molecules: mean 38 tokens, longest 54). Scoring
+        :data:`LIKELIHOOD_BUCKET` sequences of similar length at a time, each bucket cut to
+        its own longest sequence, gives the same values (to float rounding; the networks are
+        causal, so trailing padding never changes a likelihood) for about two thirds of the
+        work on a CPU.
+        """
+        lengths = (tokens != self.vocabulary.pad_id).sum(dim=1).clamp(min=2)
+        buckets = sorted_batches(lengths.tolist(), LIKELIHOOD_BUCKET)
+        parts = []
+        for rows in buckets:
+            index = torch.as_tensor(rows, device=tokens.device)
+            width = int(lengths[index].max())
+            parts.append(-self.module.token_nll(tokens[index, :width]).sum(dim=1))
+        order = torch.as_tensor(np.concatenate(buckets), device=tokens.device)
+        return torch.cat(parts)[torch.argsort(order)]
 
     def likelihood(self, smiles: Sequence[str], batch_size: int = 1024) -> np.ndarray:
         """Log-likelihood (nats) of each SMILES, ``<eos>`` included.

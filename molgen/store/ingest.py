@@ -238,8 +238,8 @@ def _fingerprinted(
     On a store with the RDKit cartridge ``pattern_fp`` stays empty too: its substructure
     searches use the cartridge's own index and never read it, and RDKit's pattern
     fingerprint was the largest cost of the client's ingestion there (skipping it halves
-    the client's CPU time per molecule). Should the cartridge ever go, such rows are still found: a
-    search checks every row without a pattern fingerprint with RDKit."""
+    the client's CPU time per molecule). Should the cartridge ever go, such rows are still
+    found: a search checks every row without a pattern fingerprint with RDKit."""
     work = partial(_store_fingerprints, patterns=not has_rdkit_cartridge(engine))
     pending: deque[tuple[list[dict[str, Any]], dict[str, int]]] = deque()
 

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from molgen.design.agent import BUCKET_SIZE, Policy, length_bucketed_log_likelihood
+from molgen.design.agent import Policy
 from molgen.design.config import ReplayConfig
 from molgen.design.learner import Learner
 from molgen.design.loss import augmented_likelihood, reinvent_loss
 from molgen.design.replay import ReplayMemory
+from molgen.models.autoregressive import LIKELIHOOD_BUCKET
 
 
 def test_loss_on_numbers():
@@ -69,7 +70,7 @@ def test_length_buckets_give_the_padded_batch_likelihoods_and_gradients(tiny_pri
     """More sequences than one bucket, lengths shuffled: the same values and gradients as
     scoring the whole batch padded to its longest sequence."""
     rng = np.random.default_rng(0)
-    smiles = ["C" * int(n) + "O" for n in rng.integers(1, 30, size=BUCKET_SIZE * 2 + 5)]
+    smiles = ["C" * int(n) + "O" for n in rng.integers(1, 30, size=LIKELIHOOD_BUCKET * 2 + 5)]
     policy = Policy(tiny_prior, max_length=40)
     tokens, keep = policy.encode(smiles)
     assert len(keep) == len(smiles)
@@ -81,7 +82,7 @@ def test_length_buckets_give_the_padded_batch_likelihoods_and_gradients(tiny_pri
         return [p.grad.clone() for p in module.parameters()]
 
     plain = -module.token_nll(tokens).sum(dim=1)
-    bucketed = length_bucketed_log_likelihood(policy.agent, tokens)
+    bucketed = policy.agent.sequence_log_likelihood(tokens)
     assert torch.allclose(bucketed, plain, rtol=1e-5, atol=1e-4)
     for a, b in zip(gradients(bucketed), gradients(plain), strict=True):
         assert torch.allclose(a, b, rtol=1e-4, atol=1e-5)
