@@ -26,7 +26,7 @@ from molgen.evaluation.config import EvaluateConfig
 from molgen.tracking import log_config, log_metrics
 from molgen.utils.run_layout import FamilyLayout
 
-__all__ = ["evaluate_flow", "evaluate_key", "mlflow_metric_name"]
+__all__ = ["evaluate_flow", "evaluate_key", "mlflow_metric_name", "prepare_references"]
 
 _NOT_IN_MLFLOW_NAMES = re.compile(r"[^/\w.\- ]")
 
@@ -75,6 +75,26 @@ def evaluate_task(
         write_metrics(metrics, out_path)
         mark_done(out_path, "evaluate", key, json.loads(metrics_json(metrics)))
     return done_result(out_path, "evaluate")
+
+
+@task(name="reference-statistics")
+def prepare_references(data_dir: str, device: str) -> list[str]:
+    """Compute (or find cached) the reference statistics of the dataset's test splits, where
+    the evaluate stage looks for them, so that their cost is paid before training: a
+    pipeline with a time budget then knows it when it sizes training. A dataset without a
+    test split is left for the evaluate stage to report.
+
+    Returns:
+        The splits whose statistics are ready.
+    """
+    from molgen.data.dataset import CuratedDataset
+    from molgen.evaluation.evaluate import load_references
+
+    dataset = CuratedDataset.open(data_dir)
+    if not dataset.has("test"):
+        return []
+    references = load_references(dataset, cache_dir=cache_root() / "reference_stats", device=device)
+    return sorted(references)
 
 
 def _train_history(family_run_id: str | None, label: str) -> dict[str, list[tuple[float, float]]]:

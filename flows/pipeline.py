@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.curate import curate_flow
 from flows.design import design_flow
+from flows.evaluate import prepare_references
 from flows.family import family_flow
 from flows.predictor import predictors_flow
 from flows.register import register_flow
@@ -21,12 +22,19 @@ from flows.store import pipeline_families, pipeline_run, store_flow
 from molgen.config import FamilyConfig, PipelineConfig
 from molgen.evaluation.report import write_report
 from molgen.model_registry.champion import check_registry
-from molgen.models.families import reuse_trained
+from molgen.models.families import reuse_trained, unmet_dependencies
 from molgen.tracking import configure_tracking, log_config, log_metrics
+from molgen.training.time_budget import planned_training_minutes, read_plan
 from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
-__all__ = ["design_prior", "pipeline", "with_earlier_families", "write_pipeline_report"]
+__all__ = [
+    "design_prior",
+    "pipeline",
+    "with_budgeted_training",
+    "with_earlier_families",
+    "write_pipeline_report",
+]
 
 
 def design_prior(config: PipelineConfig, out_dir: str | Path) -> str:
@@ -55,6 +63,52 @@ def with_earlier_families(
         checkpoints.setdefault(done.model.name, checkpoint)
     model = reuse_trained(family.model, checkpoints)
     return family if model is family.model else family.model_copy(update={"model": model})
+
+
+def with_budgeted_training(
+    config: PipelineConfig,
+    family: FamilyConfig,
+    later: list[FamilyConfig],
+    out_dir: str | Path,
+    elapsed_seconds: float,
+) -> FamilyConfig:
+    """``family`` with its ``train.max_minutes`` cut to its share of ``config.time_budget``
+    (see :func:`~molgen.training.time_budget.planned_training_minutes`); unchanged without a
+    budget. ``later`` are the families that train after it."""
+    if config.time_budget.minutes is None:
+        return family
+    queued = [family, *later]
+    minutes = planned_training_minutes(
+        RunLayout(Path(out_dir)).time_budget_plan,
+        family.label,
+        config.time_budget,
+        elapsed_seconds=elapsed_seconds,
+        families_left=len(queued),
+        trainings_left=sum(1 + len(unmet_dependencies(f.model)) for f in queued),
+        max_minutes=family.train.max_minutes,
+    )
+    get_run_logger().info(
+        "time budget: %s trains for %.1f minutes (%.1f of %.1f minutes spent)",
+        family.label, minutes, elapsed_seconds / 60, config.time_budget.minutes,
+    )  # fmt: skip
+    train = family.train.model_copy(update={"max_minutes": minutes})
+    return family.model_copy(update={"train": train})
+
+
+def _budget_summary(config: PipelineConfig, out_dir: str, wall: float) -> dict[str, Any] | None:
+    """The budget, the training minutes it gave, and whether the run kept to it."""
+    minutes = config.time_budget.minutes
+    if minutes is None:
+        return None
+    within = wall <= 60 * minutes
+    if not within:
+        get_run_logger().warning(
+            "the pipeline took %.1f minutes, over its %.1f-minute budget (raise "
+            "[time_budget] after_training_minutes if the stages after training are slow here)",
+            wall / 60, minutes,
+        )  # fmt: skip
+    plan = read_plan(RunLayout(Path(out_dir)).time_budget_plan)
+    return {"minutes": minutes, "training_minutes": plan, "within": within}
 
 
 @task(name="write-report")
@@ -100,10 +154,16 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
         log_config(config)
         data = str(layout.data_dir)
         curated = curate_flow(config, data, parent_run_id=parent_id)
+        if config.evaluate.enabled:  # paid before training, so the time budget sees it
+            prepare_references(data, config.evaluate.device)
         families: dict[str, Any] = {}
         done: list[FamilyConfig] = []
-        for family in config.family_configs():
+        queued = config.family_configs()
+        for index, family in enumerate(queued):
             family = with_earlier_families(family, done, out_dir)
+            family = with_budgeted_training(
+                config, family, queued[index + 1 :], out_dir, time.perf_counter() - started
+            )
             families[family.label] = family_flow(
                 config.for_family(family),
                 family.label,
@@ -149,6 +209,7 @@ def pipeline(config: PipelineConfig, out_dir: str) -> dict[str, Any]:
             "design": designed,
             "store": stored,
             "registry": registered,
+            "time_budget": _budget_summary(config, out_dir, wall),
             "outputs": {k: str(v) for k, v in layout.outputs().items()},
         }
         layout.summary.write_text(json.dumps(summary, indent=2, default=str))

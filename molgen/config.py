@@ -21,6 +21,7 @@ from molgen.sampling.config import SampleConfig
 from molgen.scoring.config import ScoreConfig
 from molgen.store.config import StoreConfig
 from molgen.training.config import TrainConfig
+from molgen.training.time_budget import TimeBudgetConfig
 from molgen.utils.config import StrictModel, load_toml
 from molgen.utils.scaleout import DaskConfig
 
@@ -33,6 +34,7 @@ __all__ = [
     "PredictorStageConfig",
     "RegistryConfig",
     "StoreConfig",
+    "TimeBudgetConfig",
     "TrackingConfig",
     "load_pipeline_config",
     "model_by_name",
@@ -134,6 +136,10 @@ class PipelineConfig(StrictModel):
     store: StoreConfig = Field(default_factory=StoreConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    time_budget: TimeBudgetConfig = Field(
+        default_factory=TimeBudgetConfig,
+        description="A wall-clock budget for the whole pipeline, met by shortening training.",
+    )
     dask: DaskConfig | None = Field(
         default=None,
         description="Run curation and scoring chunk by chunk on a Dask cluster; without "

@@ -12,7 +12,7 @@ from typing import Any
 from molgen.config import PipelineConfig, load_pipeline_config
 from molgen.data.dataset import CuratedDataset
 from molgen.tracking import configure_tracking, is_mlflow_uri, resolve_model_path
-from molgen.utils.errors import InputError
+from molgen.utils.errors import ConfigError, InputError
 from molgen.utils.run_layout import ModelLayout
 from molgen.utils.tables import TABLE_SUFFIXES
 
@@ -56,6 +56,10 @@ def run(args: argparse.Namespace) -> None:
     from flows.pipeline import pipeline
 
     config = _config(args)
+    if args.budget_minutes is not None:
+        if args.budget_minutes <= 0:
+            raise ConfigError(f"--budget-minutes must be positive, got {args.budget_minutes}")
+        config.time_budget.minutes = args.budget_minutes
     _check_sources(config.curate.sources, config.curate.smiles_column)
     _check_tracking(config, registry=config.registry.enabled)
     out = args.out or str(Path("runs") / datetime.now().strftime("%Y%m%d-%H%M%S"))

@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add("run", "Run the whole pipeline: curate, then train, sample, score each family.")
     run.add_argument("--out", metavar="DIR", help="output directory (default runs/<timestamp>)")
+    run.add_argument(
+        "--budget-minutes",
+        type=float,
+        metavar="M",
+        help="wall clock for the whole pipeline; training gets what the other stages leave "
+        "([time_budget] minutes)",
+    )
     run.set_defaults(handler=commands.run)
 
     curate = add("curate", "Curate molecule sources into a clean, split dataset.")

@@ -13,6 +13,7 @@ the CLI read back::
     DIR/design/                     scored.parquet, top.parquet, steps.parquet, summary.json,
                                     state.pt (resume point), agent/checkpoint.pt, plots/
     DIR/predictors/<name>/          predictor.pt, metrics.json, rejects.csv, plots/, ...
+    DIR/time_budget.json            training minutes per family, with a [time_budget]
     DIR/summary.json
     DIR/report.html
 
@@ -267,6 +268,11 @@ class RunLayout:
     def report(self) -> Path:
         """The run's HTML report."""
         return self.root / "report.html"
+
+    @property
+    def time_budget_plan(self) -> Path:
+        """The training minutes a ``[time_budget]`` gave each family, kept for reruns."""
+        return self.root / "time_budget.json"
 
     def family(self, label: str) -> FamilyLayout:
         """The folder of the family labelled ``label``."""

@@ -136,6 +136,18 @@ def test_unknown_model_lists_known(workdir, capsys):
     assert "unknown model 'nope'" in line and "char_rnn" in line
 
 
+def test_a_budget_that_is_not_positive_gets_one_line(workdir, capsys):
+    line = _one_line_error(capsys, main(["run", "--budget-minutes", "0"]))
+    assert "--budget-minutes must be positive, got 0.0" in line
+
+
+def test_bad_time_budget_key_names_the_file(workdir, capsys):
+    bad = workdir / "bad.toml"
+    bad.write_text("[time_budget]\nminutes = -3\n")
+    line = _one_line_error(capsys, main(["run", "--config", str(bad)]))
+    assert "bad.toml" in line and "time_budget.minutes" in line
+
+
 def test_missing_config_file(workdir, capsys):
     line = _one_line_error(capsys, main(["run", "--config", "absent.toml"]))
     assert "absent.toml: config file not found" in line
