@@ -32,7 +32,7 @@ class TimeBudgetConfig(StrictModel):
         "None: no budget (each family trains for its own train.max_minutes).",
     )
     after_training_minutes: float = Field(
-        default=2.5,
+        default=3.0,
         ge=0,
         description="Held back for each family's stages after training (sampling, scoring, "
         "evaluation) and the store, registry and report at the end. Raise it for large "
