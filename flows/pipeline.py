@@ -24,7 +24,7 @@ from molgen.evaluation.report import write_report
 from molgen.model_registry.champion import check_registry
 from molgen.models.families import reuse_trained, unmet_dependencies
 from molgen.tracking import configure_tracking, log_config, log_metrics
-from molgen.training.time_budget import planned_training_minutes, read_plan
+from molgen.training.time_budget import planned_training_minutes, read_plan, training_share
 from molgen.utils.run_layout import RunLayout
 from molgen.utils.runtime import environment_tags
 
@@ -73,20 +73,21 @@ def with_budgeted_training(
     elapsed_seconds: float,
 ) -> FamilyConfig:
     """``family`` with its ``train.max_minutes`` cut to its share of ``config.time_budget``
-    (see :func:`~molgen.training.time_budget.planned_training_minutes`); unchanged without a
-    budget. ``later`` are the families that train after it."""
+    (see :func:`~molgen.training.time_budget.training_share`, kept in the run folder for
+    reruns); unchanged without a budget. ``later`` are the families that train after it."""
     if config.time_budget.minutes is None:
         return family
     queued = [family, *later]
-    minutes = planned_training_minutes(
-        RunLayout(Path(out_dir)).time_budget_plan,
-        family.label,
+    share = training_share(
         config.time_budget,
         elapsed_seconds=elapsed_seconds,
         families_left=len(queued),
         trainings_left=sum(1 + len(unmet_dependencies(f.model)) for f in queued),
         max_minutes=family.train.max_minutes,
     )
+    assert share is not None  # a budget always gives a share
+    plan = RunLayout(Path(out_dir)).time_budget_plan
+    minutes = planned_training_minutes(plan, family.label, share)
     get_run_logger().info(
         "time budget: %s trains for %.1f minutes (%.1f of %.1f minutes spent)",
         family.label, minutes, elapsed_seconds / 60, config.time_budget.minutes,

@@ -82,33 +82,17 @@ def training_share(
     return min(share, max_minutes if max_minutes is not None else math.inf)
 
 
-def planned_training_minutes(
-    plan_file: Path,
-    label: str,
-    budget: TimeBudgetConfig,
-    *,
-    elapsed_seconds: float,
-    families_left: int,
-    trainings_left: int | None = None,
-    max_minutes: float | None,
-) -> float | None:
-    """:func:`training_share` for family ``label``, recorded in ``plan_file`` the first time
-    so that a rerun of the same run folder trains (and resumes, and reuses finished stages)
-    with the same budget, however long its own earlier stages took.
+def planned_training_minutes(plan_file: Path, label: str, share: float) -> float:
+    """The training minutes recorded for family ``label`` in ``plan_file``; the first time,
+    ``share`` (from :func:`training_share`), recorded there. So a rerun of the same run folder
+    trains (and resumes, and reuses finished stages) with the same minutes, however long its
+    own earlier stages took.
 
-    The plan is a JSON object ``{label: minutes}``; nothing is written without a budget.
+    The plan is a JSON object ``{label: minutes}``.
     """
-    if budget.minutes is None:
-        return max_minutes
     plan = read_plan(plan_file)
     if label not in plan:
-        plan[label] = training_share(
-            budget,
-            elapsed_seconds=elapsed_seconds,
-            families_left=families_left,
-            trainings_left=trainings_left,
-            max_minutes=max_minutes,
-        )
+        plan[label] = share
         plan_file.parent.mkdir(parents=True, exist_ok=True)
         plan_file.write_text(json.dumps(plan, indent=2))
     return plan[label]
