@@ -148,7 +148,7 @@ def reference_stats(
     if fcd is not None:
         extras |= {"fcd_mu": fcd.mu, "fcd_sigma": fcd.sigma, "fcd_n": np.array(fcd.n)}
     if kl:
-        extras["kl_profile"] = kl_profile(_kl_subset([s for s in smiles if s]))
+        extras["kl_profile"] = kl_profile(_kl_subset([s for s in smiles if s]), n_jobs)
     return stats.with_extras(**extras)
 
 
@@ -231,12 +231,12 @@ def _fcd(generated: FCDStats | None, reference: ReferenceStats | None) -> float:
     return frechet_distance(generated, ref)
 
 
-def _kl(generated: Sequence[str | None], reference: ReferenceStats | None) -> float:
+def _kl(generated: Sequence[str | None], reference: ReferenceStats | None, n_jobs: int) -> float:
     if reference is None or "kl_profile" not in reference.extras:
         return math.nan
     try:
         return profile_kl_score(
-            kl_profile(generated[:KL_SAMPLE_SIZE]), reference.extras["kl_profile"]
+            kl_profile(generated[:KL_SAMPLE_SIZE], n_jobs), reference.extras["kl_profile"]
         )
     except EvaluationInputError as exc:
         logger.warning("kl_score is NaN: %s", exc)
@@ -278,7 +278,7 @@ def evaluate_against(
     metrics["FCD/TestSF"] = _fcd(gen_fcd, test_scaffolds)
     fcd = metrics["FCD/Test"]
     metrics["fcd_score"] = math.nan if math.isnan(fcd) else fcd_to_score(fcd)
-    metrics["kl_score"] = _kl(generated, test)
+    metrics["kl_score"] = _kl(generated, test, n_jobs)
     return {name: float(metrics[name]) for name in METRIC_NAMES}
 
 

@@ -29,6 +29,7 @@ from molgen.chem.fingerprints import FingerprintSpec, packed_matrix
 from molgen.chem.mol import mol_from_smiles
 from molgen.evaluation.fcd import EvaluationInputError, FCDStats, frechet_distance
 from molgen.evaluation.similarity import nearest_neighbour_similarity
+from molgen.utils.parallel import chunked, parallel_map
 
 __all__ = [
     "CONTINUOUS_DESCRIPTORS",
@@ -88,16 +89,6 @@ def fcd_score(
     return fcd_to_score(frechet_distance(FCDStats.from_smiles(generated, device=device), ref))
 
 
-def _unique_mols(smiles: Sequence[str | None]) -> list[Chem.Mol]:
-    """Valid molecules, deduplicated on their canonical SMILES without stereochemistry."""
-    seen: dict[str, Chem.Mol] = {}
-    for text in smiles:
-        mol = mol_from_smiles(text)
-        if mol is not None:
-            seen.setdefault(Chem.MolToSmiles(mol, isomericSmiles=False), mol)
-    return [Chem.MolFromSmiles(key) for key in seen]
-
-
 def descriptor_matrix(mols: Sequence[Chem.Mol], names: Sequence[str]) -> np.ndarray:
     """RDKit descriptors, one row per molecule; non-finite values become 0 (as in GuacaMol)."""
     functions = [_DESCRIPTORS[name] for name in names]
@@ -154,38 +145,63 @@ def kl_divergences(
     Raises:
         EvaluationInputError: a set has fewer than two unique valid molecules.
     """
-    gen_mols = _unique_mols(generated)
-    ref_mols = _unique_mols(reference)
-    for label, mols, given in (
-        ("generated", gen_mols, generated),
-        ("reference", ref_mols, reference),
-    ):
-        if len(mols) < 2:
+    profiles = {}
+    for label, given in (("generated", generated), ("reference", reference)):
+        profiles[label] = kl_profile(given)
+        if len(profiles[label]) < 2:
             raise EvaluationInputError(
                 f"KL score needs at least 2 unique valid molecules per set; the {label} set "
-                f"has {len(mols)} of {len(given)} SMILES"
+                f"has {len(profiles[label])} of {len(given)} SMILES"
             )
-    return profile_divergences(_profile(gen_mols), _profile(ref_mols))
+    return profile_divergences(profiles["generated"], profiles["reference"])
 
 
-def _profile(mols: Sequence[Chem.Mol]) -> np.ndarray:
-    descriptors = descriptor_matrix(mols, (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS))
-    return np.column_stack([descriptors, internal_similarity(mols)])
+_PROFILE_CHUNK = 1_000  # SMILES per work item of kl_profile
+_ProfileParts = tuple[list[str], np.ndarray, np.ndarray]
 
 
-def kl_profile(smiles: Sequence[str | None]) -> np.ndarray:
+def _profile_parts(smiles: Sequence[str | None]) -> _ProfileParts:
+    """One chunk's unique valid molecules: their canonical SMILES without stereochemistry,
+    their nine descriptors and their packed ECFP4, each computed on the molecule read back
+    from that canonical SMILES (so every copy of a molecule gets the same row)."""
+    keys: dict[str, None] = {}
+    for text in smiles:
+        mol = mol_from_smiles(text)
+        if mol is not None:
+            keys.setdefault(Chem.MolToSmiles(mol, isomericSmiles=False))
+    pairs = [(key, mol) for key in keys if (mol := Chem.MolFromSmiles(key)) is not None]
+    mols = [mol for _, mol in pairs]
+    fingerprints = np.zeros((0, _ECFP4.bits // 8), np.uint8)
+    if mols:
+        fingerprints = packed_matrix(mols, _ECFP4)
+    names = (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS)
+    return [key for key, _ in pairs], descriptor_matrix(mols, names), fingerprints
+
+
+def kl_profile(smiles: Sequence[str | None], n_jobs: int = 1) -> np.ndarray:
     """What the KL score needs from a set, computed once so it can be cached and reused.
+
+    Molecules are read and described in chunks over ``n_jobs`` processes (0 = all cores);
+    the result does not depend on ``n_jobs``.
 
     Returns:
         A ``(n, 10)`` float64 matrix over the ``n`` unique valid molecules (canonical SMILES
-        without stereochemistry): the columns of :data:`KL_PROFILE_COLUMNS`, i.e. the nine
-        descriptors then each molecule's internal similarity. ``n`` may be 0 or 1; the
-        scores refuse such profiles.
+        without stereochemistry), in order of first appearance: the columns of
+        :data:`KL_PROFILE_COLUMNS`, i.e. the nine descriptors then each molecule's internal
+        similarity. ``n`` may be 0 or 1; the scores refuse such profiles.
     """
-    mols = _unique_mols(smiles)
-    if not mols:
+    chunks = chunked(list(smiles), _PROFILE_CHUNK)
+    seen: set[str] = set()
+    descriptors, fingerprints = [], []
+    jobs = n_jobs if len(chunks) > 1 else 1
+    for keys, rows, packed in parallel_map(_profile_parts, chunks, n_jobs=jobs):
+        first = [i for i, key in enumerate(keys) if not (key in seen or seen.add(key))]
+        descriptors.append(rows[first])
+        fingerprints.append(packed[first])
+    if not seen:
         return np.zeros((0, len(KL_PROFILE_COLUMNS)))
-    return _profile(mols)
+    similarity = nearest_neighbour_similarity(np.concatenate(fingerprints))
+    return np.column_stack([np.concatenate(descriptors), similarity])
 
 
 def profile_divergences(generated: np.ndarray, reference: np.ndarray) -> dict[str, float]:

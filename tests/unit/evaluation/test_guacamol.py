@@ -8,14 +8,18 @@ import numpy as np
 import pytest
 from rdkit import Chem
 
+from molgen.evaluation import guacamol
 from molgen.evaluation.fcd import EvaluationInputError, FCDStats
 from molgen.evaluation.guacamol import (
+    KL_PROFILE_COLUMNS,
     continuous_kl,
+    descriptor_matrix,
     discrete_kl,
     fcd_score,
     fcd_to_score,
     internal_similarity,
     kl_divergences,
+    kl_profile,
     kl_score,
 )
 
@@ -91,6 +95,30 @@ def test_internal_similarity_is_the_nearest_neighbour_tanimoto():
     sims = internal_similarity(mols)
     assert sims[0] == sims[1] == 1.0
     assert 0.0 <= sims[2] < 0.5
+
+
+def test_kl_profile_in_chunks_over_processes_is_the_profile_of_the_unique_molecules(
+    moses_smiles: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    # Copies in another spelling, stereo variants and junk, spread over 7-SMILES chunks.
+    given = [*moses_smiles[:30], "OCC", "CCO", "C[C@H](N)O", "CC(N)O", "junk", None]
+    given += [Chem.MolToSmiles(Chem.MolFromSmiles(s), doRandom=True) for s in moses_smiles[:5]]
+    unique = list(
+        dict.fromkeys(
+            Chem.MolToSmiles(Chem.MolFromSmiles(s), isomericSmiles=False)
+            for s in given
+            if s and Chem.MolFromSmiles(s) is not None
+        )
+    )
+    mols = [Chem.MolFromSmiles(s) for s in unique]
+    names = KL_PROFILE_COLUMNS[:-1]
+    expected = np.column_stack([descriptor_matrix(mols, names), internal_similarity(mols)])
+    monkeypatch.setattr(guacamol, "_PROFILE_CHUNK", 7)
+    serial, parallel = kl_profile(given, n_jobs=1), kl_profile(given, n_jobs=2)
+    assert len(unique) == 32 and serial.shape == (32, len(KL_PROFILE_COLUMNS))
+    np.testing.assert_array_equal(serial, expected)
+    np.testing.assert_array_equal(parallel, expected)
+    assert kl_profile(["junk", None], n_jobs=2).shape == (0, len(KL_PROFILE_COLUMNS))
 
 
 def test_fcd_to_score():
