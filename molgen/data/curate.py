@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -161,10 +161,19 @@ def _take(
     return taken, len(rejects)
 
 
-def _rows_bar(parts: list[_Part], progress: bool) -> tqdm:
+def _with_property_sample(parts: list[_Part], total_rows: int, sample: int) -> list[_Part]:
+    """The parts with their settings' ``property_every`` set so that the summary describes
+    the properties of about ``sample`` of ``total_rows`` molecules (all when ``sample`` is
+    0 or not smaller than the input)."""
+    every = total_rows // sample if sample else 1
+    if every <= 1:
+        return parts
+    return [replace(p, settings=replace(p.settings, property_every=every)) for p in parts]
+
+
+def _rows_bar(total_rows: int | None, progress: bool) -> tqdm:
     """A bar of rows curated out of every part's row count (estimated for text files)."""
-    total = sum(part.rows() for part in parts) if progress else None
-    return tqdm(total=total, desc="curate", unit="row", unit_scale=True, disable=not progress)
+    return tqdm(total=total_rows, desc="curate", unit="row", unit_scale=True, disable=not progress)
 
 
 def _advance(bar: tqdm, rows: int) -> None:
@@ -212,6 +221,9 @@ def curate(
     """
     started = time.perf_counter()
     parts = _plan(sources, config)
+    total_rows = sum(part.rows() for part in parts) if progress or config.summary_sample else None
+    if total_rows is not None:
+        parts = _with_property_sample(parts, total_rows, config.summary_sample)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name in OUTPUT_FILES:
@@ -223,7 +235,7 @@ def curate(
     work = _work_items(parts)
     if mapper is None:
         mapper = partial(parallel_map, n_jobs=config.n_jobs)
-    bar = _rows_bar(parts, progress)
+    bar = _rows_bar(total_rows, progress)
     with bar, pq.ParquetWriter(out / "rejects.parquet", REJECT_SCHEMA) as writer:
         for result in mapper(process_item, work):
             taken, n_rejected = _take(result, index, reasons, writer)
@@ -242,7 +254,8 @@ def curate(
     split_counts = {
         split: write_split(out / f"{split}.parquet", groups, labels, split) for split in splits
     }
-    summary = _summary(config, per_source, split_counts, reasons, groups)
+    every = parts[0].settings.property_every
+    summary = _summary(config, per_source, split_counts, reasons, groups, every)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2))
     logger.info(
@@ -258,8 +271,10 @@ def _summary(
     split_counts: dict[str, int],
     reasons: ReasonCounter,
     groups: dict[str, KeptParts],
+    property_every: int = 1,
 ) -> dict[str, Any]:
-    """The JSON-serialisable summary of a curate run."""
+    """The JSON-serialisable summary of a curate run; its property distributions describe
+    1 kept molecule in ``property_every`` (chosen by InChIKey)."""
     total = {k: sum(c[k] for c in per_source.values()) for k in ("input", "kept", "rejected")}
     assert total["kept"] + total["rejected"] == total["input"], total
     assert sum(split_counts.values()) == total["kept"], (split_counts, total)
@@ -272,6 +287,11 @@ def _summary(
         "sources": per_source,
         "rejected_by_reason": reasons.top(),
         "properties": {name: describe(properties[name].to_numpy()) for name in properties},
+        "properties_of": (
+            "every kept molecule"
+            if property_every == 1
+            else f"1 in {property_every} kept molecules, chosen by InChIKey"
+        ),
         "split_rule": SPLIT_RULE,
         "config": config.model_dump(mode="json"),
     }

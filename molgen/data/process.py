@@ -7,6 +7,8 @@ molecules only while the chunk is processed, and returns plain DataFrames.
 
 from __future__ import annotations
 
+import math
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ __all__ = [
     "PROPERTIES",
     "ChunkResult",
     "ChunkSettings",
+    "described",
     "process_chunk",
     "process_item",
 ]
@@ -46,12 +49,15 @@ class ChunkSettings:
         filters: keyword arguments of :func:`molgen.chem.filters.filter_reason`.
         with_scaffold: also compute each kept molecule's Murcko scaffold.
         max_input_length: longest input accepted, in characters.
+        property_every: compute the :data:`PROPERTIES` of 1 kept molecule in this many,
+            chosen by :func:`described`; the others get NaN.
     """
 
     standardize: dict[str, bool] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
     with_scaffold: bool = False
     max_input_length: int = MAX_INPUT_LENGTH
+    property_every: int = 1
 
     @classmethod
     def from_config(cls, config: CurateConfig, with_scaffold: bool = False) -> ChunkSettings:
@@ -77,7 +83,8 @@ class ChunkResult:
         source: the chunk's ``source`` label.
         kept: ``smiles`` (canonical), ``inchikey``, ``source``, ``row``, ``input`` and the
             source's other columns, for molecules that passed (not yet deduplicated).
-        properties: one row per kept molecule with the columns of :data:`PROPERTIES`.
+        properties: one row per kept molecule with the columns of :data:`PROPERTIES` (NaN
+            for those left out by ``property_every``).
         scaffolds: Murcko scaffold per kept molecule, when asked for.
         rejects: ``source``, ``row``, ``input``, ``reason``.
     """
@@ -120,6 +127,16 @@ def curate_one(text: Any, source: str, settings: ChunkSettings) -> tuple[Chem.Mo
     return mol, Chem.MolToSmiles(mol)
 
 
+def described(inchikey: str, every: int) -> bool:
+    """Whether the molecule with ``inchikey`` is one of the 1 in ``every`` whose properties
+    the summary describes: a hash of the key, so the choice does not depend on chunking,
+    worker count or input order."""
+    return every <= 1 or zlib.crc32(inchikey.encode()) % every == 0
+
+
+_NO_PROPERTIES = (math.nan,) * len(PROPERTIES)
+
+
 def _properties(mol: Chem.Mol) -> tuple[float, float, int, int]:
     return (
         Descriptors.MolWt(mol),
@@ -139,7 +156,7 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
     keep_at: list[int] = []
     smiles: list[str] = []
     keys: list[str] = []
-    props: list[tuple[float, float, int, int]] = []
+    props: list[tuple[float, ...]] = []
     scaffolds: list[str] = []
     reject_at: list[int] = []
     reasons: list[str] = []
@@ -165,7 +182,9 @@ def process_chunk(chunk: pd.DataFrame, settings: ChunkSettings) -> ChunkResult:
         keep_at.append(i)
         smiles.append(result)
         keys.append(key)
-        props.append(_properties(mol))
+        props.append(
+            _properties(mol) if described(key, settings.property_every) else _NO_PROPERTIES
+        )
         scaffolds.append(scaffold)
     kept = chunk.iloc[keep_at].drop(columns=["read_error"], errors="ignore")
     kept = kept.reset_index(drop=True)

@@ -13,6 +13,7 @@ from molgen.data.config import CurateConfig, SplitConfig
 from molgen.data.curate import curate
 from molgen.data.dataset import CuratedDataset
 from molgen.data.moses import fetch_moses
+from molgen.data.process import described
 from molgen.utils.errors import InputError
 
 DATA = Path(__file__).parents[2] / "data"
@@ -29,6 +30,20 @@ def mixed(tmp_path: Path) -> list[str]:
     return [*TINY, str(path)]
 
 
+def test_a_summary_sample_describes_one_kept_molecule_in_k(tmp_path: Path) -> None:
+    path = tmp_path / "chains.smi"
+    path.write_text("".join(f"C{'C' * n}O\n" for n in range(1, 41)))
+    config = CurateConfig(n_jobs=1, chunk_size=7, summary_sample=10)
+    summary = curate([str(path)], tmp_path / "out", config)
+    dataset = CuratedDataset.open(tmp_path / "out")
+    keys = pd.concat([dataset.frame(split) for split in ("train", "valid", "test")])["inchikey"]
+    assert (
+        summary["kept"] == 40
+        and summary["properties_of"] == "1 in 4 kept molecules, chosen by InChIKey"
+    )
+    assert summary["properties"]["logp"]["count"] == sum(described(key, 4) for key in keys)
+
+
 def test_mixed_sources_end_to_end(mixed: list[str], tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = curate(mixed, out, CurateConfig(n_jobs=1, chunk_size=4))
@@ -39,6 +54,7 @@ def test_mixed_sources_end_to_end(mixed: list[str], tmp_path: Path) -> None:
     assert summary["sources"][TINY[2]] == {"input": 3, "kept": 1, "rejected": 2}
     assert set(summary["properties"]) == {"mw", "logp", "heavy_atoms", "rings"}
     assert summary["properties"]["heavy_atoms"]["count"] == summary["kept"]
+    assert summary["properties_of"] == "every kept molecule"
 
     splits = {s: pd.read_parquet(out / f"{s}.parquet") for s in ("train", "valid", "test")}
     assert not (out / "test_scaffolds.parquet").exists()

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from molgen.data.config import CurateConfig, FilterConfig
-from molgen.data.process import PROPERTIES, ChunkSettings, process_chunk
+from molgen.data.process import PROPERTIES, ChunkSettings, described, process_chunk
 from molgen.utils.errors import ConfigError
 
 
@@ -37,6 +37,21 @@ def test_every_input_is_kept_or_rejected_with_a_reason() -> None:
         8: "empty SMILES",
     }
     assert result.scaffolds is None
+
+
+def test_properties_of_one_molecule_in_k_are_chosen_by_inchikey_whatever_the_chunking() -> None:
+    inputs = [f"C{'C' * n}O" for n in range(40)]
+    every = ChunkSettings.from_config(CurateConfig())
+    sampled = ChunkSettings(**{**every.__dict__, "property_every": 4})
+    whole = process_chunk(chunk(inputs), every)
+    parts = [process_chunk(chunk(inputs[i : i + 7]), sampled) for i in range(0, 40, 7)]
+    keys = pd.concat([part.kept["inchikey"] for part in parts], ignore_index=True)
+    properties = pd.concat([part.properties for part in parts], ignore_index=True)
+    chosen = keys.map(lambda key: described(key, 4))
+    assert 3 <= chosen.sum() <= 20  # a hash, so about a quarter of 40
+    pd.testing.assert_frame_equal(properties[chosen], whole.properties[chosen], check_dtype=False)
+    assert properties[~chosen].isna().all().all()
+    assert all(described(key, 1) for key in keys)
 
 
 def test_sdf_missing_record_reason_and_scaffolds() -> None:
