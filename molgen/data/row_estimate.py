@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from molgen.data.readers import source_format
@@ -50,7 +51,7 @@ def estimate_rows(path: str | Path) -> int:
             sample = handle.read(SAMPLE_BYTES)
             whole = not handle.read(1)
             compressed = raw.tell()
-    except (OSError, EOFError):
+    except (OSError, EOFError, pa.ArrowException):  # the reader reports what is wrong
         return 0
     rows = sample.count(b"$$$$" if fmt == "sdf" else b"\n")
     if sample and not sample.endswith(b"\n") and fmt != "sdf" and whole:

@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from molgen.data.config import CurateConfig
+from molgen.data.curate import curate
 from molgen.data.readers import read_source
 from molgen.data.row_estimate import SAMPLE_BYTES, estimate_rows
+from molgen.utils.errors import InputError
 
 DATA = Path(__file__).parents[2] / "data"
 
@@ -50,3 +53,13 @@ def test_unreadable_gzip_estimates_zero(tmp_path: Path) -> None:
     path = tmp_path / "bad.smi.gz"
     path.write_bytes(b"not gzip")
     assert estimate_rows(path) == 0
+
+
+def test_an_unreadable_parquet_file_estimates_zero_and_curate_names_it(tmp_path: Path) -> None:
+    # The estimate runs before the reader; the reader's one-line error must still be what
+    # a caller sees.
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"not a parquet file")
+    assert estimate_rows(path) == 0
+    with pytest.raises(InputError, match="unreadable Parquet file"):
+        curate([str(path)], tmp_path / "out", CurateConfig(n_jobs=1))
