@@ -161,13 +161,8 @@ def _take(
     return taken, len(rejects)
 
 
-def _with_property_sample(parts: list[_Part], total_rows: int, sample: int) -> list[_Part]:
-    """The parts with their settings' ``property_every`` set so that the summary describes
-    the properties of about ``sample`` of ``total_rows`` molecules (all when ``sample`` is
-    0 or not smaller than the input)."""
-    every = total_rows // sample if sample else 1
-    if every <= 1:
-        return parts
+def _with_property_every(parts: list[_Part], every: int) -> list[_Part]:
+    """The parts with their settings' ``property_every`` set to ``every``."""
     return [replace(p, settings=replace(p.settings, property_every=every)) for p in parts]
 
 
@@ -221,9 +216,12 @@ def curate(
     """
     started = time.perf_counter()
     parts = _plan(sources, config)
-    total_rows = sum(part.rows() for part in parts) if progress or config.summary_sample else None
-    if total_rows is not None:
-        parts = _with_property_sample(parts, total_rows, config.summary_sample)
+    sample = config.summary_sample
+    total_rows = sum(part.rows() for part in parts) if progress or sample else None
+    # The summary describes the properties of about `sample` molecules (all when 0 or more).
+    every = max(total_rows // sample, 1) if sample and total_rows else 1
+    if every > 1:
+        parts = _with_property_every(parts, every)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name in OUTPUT_FILES:
@@ -254,7 +252,6 @@ def curate(
     split_counts = {
         split: write_split(out / f"{split}.parquet", groups, labels, split) for split in splits
     }
-    every = parts[0].settings.property_every
     summary = _summary(config, per_source, split_counts, reasons, groups, every)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2))

@@ -171,11 +171,8 @@ def _profile_parts(smiles: Sequence[str | None]) -> _ProfileParts:
             keys.setdefault(Chem.MolToSmiles(mol, isomericSmiles=False))
     pairs = [(key, mol) for key in keys if (mol := Chem.MolFromSmiles(key)) is not None]
     mols = [mol for _, mol in pairs]
-    fingerprints = np.zeros((0, _ECFP4.bits // 8), np.uint8)
-    if mols:
-        fingerprints = packed_matrix(mols, _ECFP4)
     names = (*CONTINUOUS_DESCRIPTORS, *DISCRETE_DESCRIPTORS)
-    return [key for key, _ in pairs], descriptor_matrix(mols, names), fingerprints
+    return [key for key, _ in pairs], descriptor_matrix(mols, names), packed_matrix(mols, _ECFP4)
 
 
 def kl_profile(smiles: Sequence[str | None], n_jobs: int = 1) -> np.ndarray:
